@@ -1,0 +1,1 @@
+export type { SpanCodec } from './span-codec.js';

@@ -1,0 +1,2 @@
+export type { Annotation, DependencyLink, Endpoint, Span, SpanKind } from './span.js';
+export { SPAN_KINDS } from './span.js';

@@ -1,0 +1,2 @@
+// The storage conformance suite; filled in by the memory-store work.
+export {};

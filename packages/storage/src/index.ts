@@ -1,0 +1,9 @@
+export type {
+  AutocompleteTags,
+  CheckResult,
+  QueryRequest,
+  SpanConsumer,
+  SpanStore,
+  Storage,
+  StorageOptions,
+} from './storage.js';
