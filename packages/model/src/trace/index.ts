@@ -1,0 +1,15 @@
+export { cleanSpanForView, normalizeTraceIdForView } from './clean.js';
+export { adjustForSkew, correctClockSkewInPlace, getClockSkew, sameHost } from './clock-skew.js';
+export type { ClockSkew } from './clock-skew.js';
+export { compareTraces } from './compare.js';
+export type { CompareRow, TraceComparison } from './compare.js';
+export { criticalPath } from './critical-path.js';
+export type { CriticalPath, CriticalSegment } from './critical-path.js';
+export { isErrorSpan, serviceOf } from './errors.js';
+export { mergeSharedSpans, mergeSpanPieces } from './merge.js';
+export { buildSpanTree } from './span-tree.js';
+export type { BuildOptions, SpanTree } from './span-tree.js';
+export { summarizeTrace } from './summary.js';
+export type { ServiceSummary, TraceSummary } from './summary.js';
+export type { TreeProblem, TreeProblemCode } from './tree-problems.js';
+export { revealNode, visibleRows } from './visible-rows.js';
