@@ -1,5 +1,6 @@
 export type { Annotation, DependencyLink, Endpoint, Span, SpanKind } from './span.js';
 export { SPAN_KINDS } from './span.js';
+export { DependencyLinker, linkDependencies, mergeDependencyLinks } from './dependency-linker.js';
 export {
   adjustForSkew, buildSpanTree, cleanSpanForView, compareTraces, correctClockSkewInPlace, criticalPath, getClockSkew,
   isErrorSpan, mergeSharedSpans, mergeSpanPieces, normalizeTraceIdForView, revealNode, sameHost, serviceOf,
