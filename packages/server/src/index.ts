@@ -1,1 +1,25 @@
 export { main } from './cli.js';
+export { buildApp, type AppParts } from './app.js';
+export {
+  ConfigError,
+  OPTIONS,
+  defaultConfig,
+  envOf,
+  flagOf,
+  makeConfig,
+  optionsHelp,
+  resolveConfig,
+  type Config,
+  type OptionName,
+  type OptionSpec,
+} from './config.js';
+export { createServer, type CreateServerOptions, type SkeinServer } from './server.js';
+export { openStorage, STORAGE_OPENERS, type StorageOpener } from './storage-factory.js';
+export { findUiDist, registerUi } from './ui-static.js';
+export { HTTP_TRANSPORT, mediaType, registerHttpCollector } from './collector/http-collector.js';
+export { inflate, registerRawBody } from './collector/raw-body.js';
+export { SERVER_ERROR_CODES, ServerError } from './ingest/errors.js';
+export { IngestPipeline, type IngestPipelineOptions, type IngestResult } from './ingest/pipeline.js';
+export { CollectorSampler } from './ingest/sampler.js';
+export { SkeinMetrics, type DropReason, type RejectReason, type TransportMetrics } from './observability/metrics.js';
+export { VERSION, registerObservability } from './observability/routes.js';

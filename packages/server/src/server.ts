@@ -1,0 +1,68 @@
+import type { Storage } from '@skein/storage';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { SkeinMetrics } from './observability/metrics.js';
+import { openStorage } from './storage-factory.js';
+
+/** A Skein server: its HTTP app, store, ingest pipeline and metrics. */
+export interface SkeinServer {
+  readonly config: Config;
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  /** The ingest pipeline every collector hands its spans to. */
+  readonly pipeline: IngestPipeline;
+  readonly metrics: SkeinMetrics;
+  /** Starts listening on config.host:config.port; resolves to the base URL (e.g. http://127.0.0.1:9411). */
+  listen(): Promise<string>;
+  /** Stops accepting requests, lets in-flight ones finish, then closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options for embedding and tests. */
+export interface CreateServerOptions {
+  /** A store to use instead of the one config.storage names (closed by close()). */
+  storage?: Storage;
+  /** The built UI's folder; undefined finds @skein/ui's, null serves none. */
+  uiDir?: string | null;
+}
+
+/** Builds a server from its configuration; call listen() to start it. */
+export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<SkeinServer> {
+  const storage = options.storage ?? (await openStorage(config));
+  let pipeline: IngestPipeline | undefined;
+  const metrics = new SkeinMetrics(() => pipeline?.queued ?? { spans: 0, bytes: 0 });
+  pipeline = new IngestPipeline({
+    storage,
+    metrics,
+    sampleRate: config.collectorSampleRate,
+    maxQueueSpans: config.ingestQueueSpans,
+    maxQueueBytes: config.ingestQueueBytes,
+  });
+  const ingest = pipeline;
+  const app = await buildApp({ config, storage, pipeline, metrics, uiDir: options.uiDir });
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    app,
+    storage,
+    pipeline,
+    metrics,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') return String(address);
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await ingest.close();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { InMemoryStorage, type Storage } from '@skein/storage';
+import type { Config } from './config.js';
+
+/** Opens one kind of store from the configuration. */
+export type StorageOpener = (config: Config) => Storage | Promise<Storage>;
+
+/**
+ * Every store `--storage` can name. Adding a store is one entry here and its name in the
+ * `storage` option's choices (config.ts), plus any options of its own there.
+ */
+export const STORAGE_OPENERS: Readonly<Record<Config['storage'], StorageOpener>> = {
+  memory: (config) =>
+    new InMemoryStorage({
+      strictTraceId: config.strictTraceId,
+      autocompleteKeys: config.autocompleteKeys,
+      maxSpans: config.memMaxSpans,
+    }),
+};
+
+/** Opens the store the configuration names. */
+export async function openStorage(config: Config): Promise<Storage> {
+  return STORAGE_OPENERS[config.storage](config);
+}
