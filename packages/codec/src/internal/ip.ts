@@ -1,0 +1,81 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** Dotted-quad text of 4 bytes at offset. */
+export function ipv4Text(b: Uint8Array, offset = 0): string {
+  return `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
+}
+
+/** Dotted-quad text of a packed big-endian 32-bit address (thrift Endpoint.ipv4). */
+export function ipv4FromInt(v: number): string {
+  return `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+}
+
+/** The 4 bytes of a dotted-quad, or undefined when it is not one. */
+export function ipv4Bytes(ip: string): Uint8Array | undefined {
+  if (!isIPv4(ip)) return undefined;
+  return Uint8Array.from(ip.split('.').map(Number));
+}
+
+/** The packed big-endian 32-bit value of a dotted quad (0 when not one). */
+export function ipv4ToInt(ip: string): number {
+  const b = ipv4Bytes(ip);
+  return b === undefined ? 0 : ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) | 0;
+}
+
+/**
+ * RFC 5952 text of a 16-byte IPv6 address (longest run of two or more zero groups as "::"),
+ * or the IPv4 text when it is an IPv4-mapped or -compatible address, as Zipkin does.
+ */
+export function ipv6Text(b: Uint8Array, offset = 0): { ipv4?: string; ipv6?: string } {
+  let zeroPrefix = true;
+  for (let i = 0; i < 10; i++) if (b[offset + i] !== 0) zeroPrefix = false;
+  if (zeroPrefix) {
+    const w5 = (b[offset + 10]! << 8) | b[offset + 11]!;
+    if (w5 === 0xffff || (w5 === 0 && (b[offset + 12]! | b[offset + 13]!) !== 0)) return { ipv4: ipv4Text(b, offset + 12) };
+  }
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[offset + i]! << 8) | b[offset + i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestLen < 2) return { ipv6: hex.join(':') };
+  return { ipv6: `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}` };
+}
+
+/** The 16 bytes of an IPv6 text address, or undefined when it is not one. */
+export function ipv6Bytes(ip: string): Uint8Array | undefined {
+  if (!isIPv6(ip)) return undefined;
+  let text = ip;
+  const out = new Uint8Array(16);
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  let tailWords: number[] = [];
+  if (v4 !== null) {
+    const b = ipv4Bytes(v4[1]!)!;
+    tailWords = [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
+    text = text.slice(0, -v4[1]!.length);
+    if (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const words = (s: string | undefined): number[] => (s === undefined || s === '' ? [] : s.split(':').map((h) => parseInt(h, 16)));
+  const hw = words(head);
+  const tw = [...words(tail), ...tailWords];
+  const all = tail === undefined ? [...hw, ...tailWords] : [...hw, ...new Array<number>(8 - hw.length - tw.length).fill(0), ...tw];
+  for (let i = 0; i < 8; i++) {
+    out[i * 2] = (all[i]! >>> 8) & 0xff;
+    out[i * 2 + 1] = all[i]! & 0xff;
+  }
+  return out;
+}
