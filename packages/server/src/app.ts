@@ -9,7 +9,7 @@ import type { IngestPipeline } from './ingest/pipeline.js';
 import type { RejectReason, SkeinMetrics } from './observability/metrics.js';
 import { registerObservability } from './observability/routes.js';
 import { registerQueryRoutes } from './query/routes.js';
-import { registerUi } from './ui-static.js';
+import { findUiDist, registerUi } from './ui-static.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,7 +55,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     defaultLimit: config.queryLimitDefault,
     autocompleteKeys: config.autocompleteKeys,
   });
-  await registerUi(app, parts.uiDir === null ? undefined : parts.uiDir);
+  await registerUi(app, parts.uiDir === undefined ? findUiDist() : (parts.uiDir ?? undefined));
   return app;
 }
 

@@ -58,8 +58,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
     },
     close() {
       closing ??= (async () => {
+        // New messages are refused from here on; those being stored finish first.
+        const drained = ingest.close();
         await app.close();
-        await ingest.close();
+        await drained;
         await storage.close();
       })();
       return closing;

@@ -40,11 +40,11 @@ function notFound(request: FastifyRequest, reply: FastifyReply): void {
 }
 
 /**
- * Serves the web UI at / from `dir` (default: the built @skein/ui), with the UI's client-side
+ * Serves the web UI at / from `dir` (see findUiDist), with the UI's client-side
  * routes (/traces/{id}, /dependencies, ...) answered by index.html and Zipkin's /zipkin/...
  * addresses redirected to the same page here. Without a built UI, / explains how to build it.
  */
-export async function registerUi(app: FastifyInstance, dir: string | undefined = findUiDist()): Promise<void> {
+export async function registerUi(app: FastifyInstance, dir: string | undefined): Promise<void> {
   app.get('/zipkin', (request, reply) => reply.redirect('/', 302));
   app.get('/zipkin/*', (request, reply) => {
     const rest = request.url.slice('/zipkin'.length);

@@ -1,0 +1,96 @@
+/**
+ * Realistic, varied Zipkin v2 JSON bodies for the ingest benchmark, derived from the real
+ * traces in packages/model/testdata: every body gets fresh trace and span ids (64- and
+ * 128-bit), current timestamps, and varied span names and tags.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** A v2 span as it appears in the JSON fixtures. */
+type JsonSpan = Record<string, unknown> & { traceId: string; id: string; parentId?: string; name?: string };
+
+const TESTDATA = fileURLToPath(new URL('../../model/testdata/', import.meta.url));
+
+/** The fixture traces, each a list of spans sharing a trace id. */
+export function loadTemplateTraces(): JsonSpan[][] {
+  const traces: JsonSpan[][] = [];
+  for (const dir of ['zipkin-lens', 'zipkin-bench']) {
+    for (const file of readdirSync(`${TESTDATA}${dir}`).filter((f) => f.endsWith('.json'))) {
+      const data = JSON.parse(readFileSync(`${TESTDATA}${dir}/${file}`, 'utf8')) as JsonSpan | JsonSpan[];
+      const spans = Array.isArray(data) ? data : [data];
+      const byTrace = new Map<string, JsonSpan[]>();
+      for (const s of spans) {
+        const list = byTrace.get(s.traceId) ?? [];
+        list.push(s);
+        byTrace.set(s.traceId, list);
+      }
+      traces.push(...byTrace.values());
+    }
+  }
+  return traces;
+}
+
+/** A small deterministic PRNG (mulberry32) so runs are comparable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hex(random: () => number, chars: number): string {
+  let s = '';
+  while (s.length < chars) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  s = s.slice(0, chars);
+  return s === '0'.repeat(chars) ? `${s.slice(1)}1` : s;
+}
+
+const VERBS = ['get', 'post', 'put', 'delete', 'query', 'publish', 'consume', 'render'];
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
+
+/**
+ * `count` bodies of `spansPerBody` spans each: whole fixture traces re-identified and
+ * re-timed (ending at most an hour ago), cut into bodies as a reporter would batch them.
+ */
+export function makeBodies(count: number, spansPerBody: number, seed = 42): string[] {
+  const random = rng(seed);
+  const templates = loadTemplateTraces();
+  const now = Date.now() * 1000;
+  const spans: JsonSpan[] = [];
+  let seq = 0;
+  while (spans.length < count * spansPerBody) {
+    const template = templates[Math.floor(random() * templates.length)] ?? [];
+    const traceId = hex(random, random() < 0.5 ? 16 : 32);
+    const ids = new Map<string, string>();
+    const idOf = (old: string): string => {
+      let id = ids.get(old);
+      if (id === undefined) ids.set(old, (id = hex(random, 16)));
+      return id;
+    };
+    const first = Math.min(...template.map((s) => (typeof s.timestamp === 'number' ? s.timestamp : Infinity)));
+    const shift = now - Math.floor(random() * 3_600_000_000) - (Number.isFinite(first) ? first : 0);
+    const verb = VERBS[Math.floor(random() * VERBS.length)] ?? 'get';
+    for (const s of template) {
+      const copy: JsonSpan = { ...s, traceId, id: idOf(s.id) };
+      if (s.parentId !== undefined) copy.parentId = idOf(s.parentId);
+      if (typeof s.timestamp === 'number') copy.timestamp = s.timestamp + shift;
+      if (Array.isArray(s.annotations)) {
+        copy.annotations = (s.annotations as { timestamp: number; value: string }[]).map((a) => ({ ...a, timestamp: a.timestamp + shift }));
+      }
+      if (random() < 0.3) copy.name = `${verb} /api/v${1 + Math.floor(random() * 3)}/items`;
+      copy.tags = {
+        ...(s.tags as Record<string, string> | undefined),
+        region: REGIONS[seq % REGIONS.length] ?? 'us-east-1',
+        'request.seq': String(seq++),
+      };
+      spans.push(copy);
+    }
+  }
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) bodies.push(JSON.stringify(spans.slice(i * spansPerBody, (i + 1) * spansPerBody)));
+  return bodies;
+}

@@ -1,0 +1,126 @@
+/**
+ * Load generator of the ingest benchmark, run as its own process: `connections` keep-alive
+ * connections each POST bodies back to back for `seconds`, then it prints one JSON line
+ * with what was answered. Usage: node --import tsx ingest-load.ts '<json settings>'.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+
+/** Settings passed as the single argument. */
+export interface LoadSettings {
+  url: string;
+  path: string;
+  contentType: string;
+  /** A file of bodies, one per line (JSON bodies have no raw newlines). */
+  bodiesFile: string;
+  spansPerBody: number;
+  seconds: number;
+  connections: number;
+  /** Added to the round number written into trace ids, so separate runs never repeat ids. */
+  roundOffset: number;
+}
+
+/** What the generator measured. */
+export interface LoadResult {
+  requests: number;
+  accepted: number;
+  spansAccepted: number;
+  byStatus: Record<string, number>;
+  elapsedMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Trace ids of some bodies answered 202, to read back. */
+  sampleTraceIds: string[];
+}
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as LoadSettings;
+const bodies = readFileSync(settings.bodiesFile, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '')
+  .map((l) => Buffer.from(l));
+// Each pass over the bodies rewrites the first 6 hex digits of every trace id with the pass
+// number, so no span is ever sent twice (all spans of a trace still share their id).
+const TRACE_ID = Buffer.from('"traceId":"');
+const traceIdOffsets = bodies.map((b) => {
+  const offsets: number[] = [];
+  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) offsets.push(i + TRACE_ID.length);
+  return offsets;
+});
+function prepare(index: number): Buffer {
+  const body = bodies[index % bodies.length] as Buffer;
+  const round = (settings.roundOffset + Math.floor(index / bodies.length)).toString(16).padStart(6, '0').slice(-6);
+  for (const at of traceIdOffsets[index % bodies.length] ?? []) body.write(round, at, 'latin1');
+  return body;
+}
+const target = new URL(settings.path, settings.url);
+const agent = new Agent({ keepAlive: true, maxSockets: settings.connections });
+
+const result: LoadResult = {
+  requests: 0,
+  accepted: 0,
+  spansAccepted: 0,
+  byStatus: {},
+  elapsedMs: 0,
+  p50Ms: 0,
+  p99Ms: 0,
+  sampleTraceIds: [],
+};
+const latencies: number[] = [];
+let next = 0;
+
+function post(body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { 'content-type': settings.contentType, 'content-length': body.length },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function worker(deadline: number): Promise<void> {
+  while (performance.now() < deadline) {
+    const index = next++;
+    const body = prepare(index);
+    const start = performance.now();
+    let status: number;
+    try {
+      status = await post(body);
+    } catch {
+      status = 0;
+    }
+    latencies.push(performance.now() - start);
+    result.requests++;
+    result.byStatus[status] = (result.byStatus[status] ?? 0) + 1;
+    if (status === 202) {
+      result.accepted++;
+      result.spansAccepted += settings.spansPerBody;
+      if (index % 997 === 0) {
+        const at = traceIdOffsets[index % bodies.length]?.[0] ?? 0;
+        result.sampleTraceIds.push(body.toString('latin1', at, body.indexOf('"', at)));
+      }
+    }
+  }
+}
+
+const started = performance.now();
+const deadline = started + settings.seconds * 1000;
+await Promise.all(Array.from({ length: settings.connections }, () => worker(deadline)));
+result.elapsedMs = performance.now() - started;
+latencies.sort((a, b) => a - b);
+result.p50Ms = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
+result.p99Ms = latencies[Math.floor(latencies.length * 0.99)] ?? 0;
+agent.destroy();
+process.stdout.write(`${JSON.stringify(result)}\n`);

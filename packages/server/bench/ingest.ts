@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:ingest`: the server (memory store) in one process, a keep-alive load
+ * generator in another, POSTing batches of 100 varied, realistic Zipkin JSON v2 spans; in
+ * the same run, the single-core rate of JSON.parse alone on the same bodies. Prints spans/s
+ * for both and their ratio, and checks the store holds exactly the spans answered 202.
+ *
+ * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (8), BENCH_PROFILE=1 writes a
+ * CPU profile of the server to bench-profiles/ (open it in Chrome DevTools).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBodies } from './ingest-data.js';
+import type { LoadResult, LoadSettings } from './ingest-load.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const SPANS_PER_BODY = 100;
+const BODY_COUNT = 500;
+
+function jsonParseRate(bodies: readonly string[], seconds: number): number {
+  let spans = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  let i = 0;
+  while (performance.now() < deadline) {
+    for (let k = 0; k < 20; k++) spans += (JSON.parse(bodies[i++ % bodies.length] as string) as unknown[]).length;
+  }
+  return spans / ((performance.now() - start) / 1000);
+}
+
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const args = [
+    ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench-profiles')] : []),
+    join(ROOT, 'packages/server/bin/skein.js'),
+    'serve',
+    '--port=0',
+    '--host=127.0.0.1',
+    '--storage=memory',
+    '--mem-max-spans=5000000',
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
+  });
+}
+
+function runLoad(settings: LoadSettings): Promise<LoadResult> {
+  const script = fileURLToPath(new URL('./ingest-load.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(settings)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return Number(line?.split(' ').pop() ?? NaN);
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+const bodies = makeBodies(BODY_COUNT, SPANS_PER_BODY);
+const dir = mkdtempSync(join(tmpdir(), 'skein-bench-'));
+const bodiesFile = join(dir, 'bodies.ndjson');
+writeFileSync(bodiesFile, bodies.join('\n'));
+const avgBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
+console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans, ${fmt(avgBytes)} bytes each; ${CONNECTIONS} connections, ${SECONDS} s`);
+
+jsonParseRate(bodies, 1); // warm-up
+const parseBefore = jsonParseRate(bodies, 3);
+
+const { child, url } = await startServer();
+const settings: LoadSettings = {
+  url,
+  path: '/api/v2/spans',
+  contentType: 'application/json',
+  bodiesFile,
+  spansPerBody: SPANS_PER_BODY,
+  seconds: 3,
+  connections: CONNECTIONS,
+  roundOffset: 0,
+};
+const warm = await runLoad(settings);
+const load = await runLoad({ ...settings, seconds: SECONDS, roundOffset: 0x800000 });
+const stored = await metric(url, 'skein_storage_spans_stored_total');
+let tracesFound = 0;
+const samples = [...warm.sampleTraceIds, ...load.sampleTraceIds];
+for (const id of samples) {
+  const res = await fetch(`${url}/api/v2/trace/${id}`);
+  if (res.status === 200 && ((await res.json()) as unknown[]).length > 0) tracesFound++;
+}
+const traceFound = samples.length > 0 && tracesFound === samples.length;
+child.kill('SIGTERM');
+const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+const parseAfter = jsonParseRate(bodies, 3);
+rmSync(dir, { recursive: true, force: true });
+
+const e2e = load.spansAccepted / (load.elapsedMs / 1000);
+const parse = (parseBefore + parseAfter) / 2;
+const expected = warm.spansAccepted + load.spansAccepted;
+console.log('');
+console.log(`zipkin json v2 over HTTP, end to end (stored): ${fmt(e2e)} spans/s  (${fmt(load.accepted / (load.elapsedMs / 1000))} req/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms)`);
+console.log(`JSON.parse alone, one core, same bodies:      ${fmt(parse)} spans/s  (before ${fmt(parseBefore)}, after ${fmt(parseAfter)})`);
+console.log(`ratio end-to-end / JSON.parse:                ${(e2e / parse).toFixed(2)}  (target ≥ 0.35; end-to-end target ≥ 100,000 spans/s)`);
+console.log(`answers: ${JSON.stringify(load.byStatus)}; server exit code on SIGTERM: ${exitCode}`);
+const ok = stored === expected && traceFound && exitCode === 0;
+console.log(`stored check: ${fmt(stored)} spans stored, ${fmt(expected)} answered 202; ${tracesFound}/${samples.length} sampled traces readable → ${ok ? 'OK' : 'MISMATCH'}`);
+if (!ok) process.exitCode = 1;
