@@ -61,7 +61,8 @@ async function serve(args: readonly string[]): Promise<void> {
     await server.storage.close().catch(() => undefined);
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  console.log(`skein ${VERSION} listening on ${url} (storage: ${server.storage.name}; health: ${url}/health)`);
+  const extra = server.collectorAddresses.map((a) => `; ${a}`).join('');
+  console.log(`skein ${VERSION} listening on ${url} (storage: ${server.storage.name}; health: ${url}/health${extra})`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -18,6 +18,7 @@ export { openStorage, STORAGE_OPENERS, type StorageOpener } from './storage-fact
 export { findUiDist, registerUi } from './ui-static.js';
 export { HTTP_TRANSPORT, mediaType, registerHttpCollector } from './collector/http-collector.js';
 export { inflate, registerRawBody } from './collector/raw-body.js';
+export { COLLECTOR_FACTORIES, type Collector, type CollectorFactory, type CollectorParts } from './collector/registry.js';
 export { SERVER_ERROR_CODES, ServerError } from './ingest/errors.js';
 export { IngestPipeline, type IngestPipelineOptions, type IngestResult } from './ingest/pipeline.js';
 export { CollectorSampler } from './ingest/sampler.js';

@@ -1,6 +1,7 @@
 import type { Storage } from '@skein/storage';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { COLLECTOR_FACTORIES, type Collector } from './collector/registry.js';
 import type { Config } from './config.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { SkeinMetrics } from './observability/metrics.js';
@@ -14,9 +15,13 @@ export interface SkeinServer {
   /** The ingest pipeline every collector hands its spans to. */
   readonly pipeline: IngestPipeline;
   readonly metrics: SkeinMetrics;
+  /** Collectors beyond the main HTTP app (see collector/registry.ts). */
+  readonly collectors: readonly Collector[];
+  /** Where each extra collector listens, once listen() resolved: "name address". */
+  readonly collectorAddresses: readonly string[];
   /** Starts listening on config.host:config.port; resolves to the base URL (e.g. http://127.0.0.1:9411). */
   listen(): Promise<string>;
-  /** Stops accepting requests, lets in-flight ones finish, then closes the store. Idempotent. */
+  /** Stops accepting messages, lets in-flight ones finish, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -42,6 +47,12 @@ export async function createServer(config: Config, options: CreateServerOptions 
   });
   const ingest = pipeline;
   const app = await buildApp({ config, storage, pipeline, metrics, uiDir: options.uiDir });
+  const collectors: Collector[] = [];
+  for (const factory of COLLECTOR_FACTORIES) {
+    const collector = await factory({ config, pipeline, metrics, app });
+    if (collector !== undefined) collectors.push(collector);
+  }
+  const collectorAddresses: string[] = [];
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -49,8 +60,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     storage,
     pipeline,
     metrics,
+    collectors,
+    collectorAddresses,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
+      for (const c of collectors) collectorAddresses.push(`${c.name} ${await c.start()}`);
       const address = app.server.address();
       if (address === null || typeof address === 'string') return String(address);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -60,6 +74,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       closing ??= (async () => {
         // New messages are refused from here on; those being stored finish first.
         const drained = ingest.close();
+        await Promise.all(collectors.map((c) => c.close()));
         await app.close();
         await drained;
         await storage.close();
