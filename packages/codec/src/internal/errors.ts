@@ -1,5 +1,5 @@
 /** Stable error code for bytes that are not a well-formed message of the expected wire format. */
-export const MALFORMED = 'CODEC_MALFORMED';
+export const MALFORMED = 'BODY_MALFORMED';
 
 /** Thrown for malformed wire input; replaced by @skein/model's SkeinError once it lands. */
 export class WireError extends Error {
