@@ -1,1 +1,3 @@
 export type { SpanCodec } from './span-codec.js';
+export { detectFormat } from './detect.js';
+export type { DetectedFormat } from './detect.js';
