@@ -1,5 +1,14 @@
 export type { Annotation, DependencyLink, Endpoint, Span, SpanKind } from './span.js';
 export { SPAN_KINDS } from './span.js';
+export { CodecError, ERROR_CODES, quote, SkeinError, SpanValidationError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { isLowerHex, lowTraceId, normalizeParentId, normalizeSpanId, normalizeTraceId } from './ids.js';
+export { normalizeSpan, normalizeSpans } from './normalize.js';
+export { normalizeEndpoint } from './endpoint.js';
+export { normalizeAnnotations } from './annotations.js';
+export { normalizeTags, setTag } from './tags.js';
+export { isIpv4, parseIp } from './ip.js';
+export type { ParsedIp } from './ip.js';
 export { DependencyLinker, linkDependencies, mergeDependencyLinks } from './dependency-linker.js';
 export {
   adjustForSkew, buildSpanTree, cleanSpanForView, compareTraces, correctClockSkewInPlace, criticalPath, getClockSkew,
