@@ -18,3 +18,5 @@ export type { HttpEncoding, HttpTransportOptions } from './reporter/http-transpo
 export { TransportError } from './reporter/reporter.js';
 export type { LazySpan, Reporter, ReporterCounters, Transport } from './reporter/reporter.js';
 export { suppressTracing, isTracingSuppressed } from './context/suppress.js';
+export { instrumentHttp } from './instrument/http.js';
+export type { InstrumentHttpOptions } from './instrument/http.js';
