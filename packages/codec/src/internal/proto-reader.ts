@@ -30,7 +30,7 @@ export class ProtoReader {
 
   /** Throws a malformed-input error pointing at the current byte. */
   fail(detail: string): never {
-    return malformed(this.format, `${detail} (at byte ${this.pos})`);
+    return malformed(this.format, `${detail} (at byte ${this.pos})`, this.pos);
   }
 
   /** Reads a field key; returns it as (field << 3 | wireType) and rejects field number 0. */

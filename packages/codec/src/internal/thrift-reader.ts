@@ -53,7 +53,7 @@ export class ThriftReader {
 
   /** Throws a malformed-input error pointing at the current byte. */
   fail(detail: string): never {
-    return malformed(this.format, `${detail} (at byte ${this.pos})`);
+    return malformed(this.format, `${detail} (at byte ${this.pos})`, this.pos);
   }
 
   private need(n: number): number {

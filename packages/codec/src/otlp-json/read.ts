@@ -1,4 +1,5 @@
 import { malformed } from '../internal/errors.js';
+import { parseJsonBody } from '../zipkin-json-v2/json-body.js';
 import {
   emptySpan,
   OtlpKvList,
@@ -82,13 +83,8 @@ function nanos(v: unknown, path: string): [number, number] {
 
 /** Parses an OTLP/JSON ExportTraceServiceRequest body into the OTLP model. */
 export function readExportRequestJson(body: Uint8Array): OtlpResourceSpans[] {
-  let root: unknown;
-  try {
-    root = JSON.parse(new TextDecoder().decode(body));
-  } catch (e) {
-    return malformed(FORMAT, `body is not valid JSON (${(e as Error).message})`);
-  }
-  const o = obj(root, 'the body');
+  if (isBlank(body)) return [];
+  const o = obj(parseJsonBody(body), 'the body');
   if (o === undefined) bad('the body', 'must be an object');
   return arr(get(o, 'resourceSpans', 'resource_spans'), 'resourceSpans').map((v, i) => readResourceSpans(v, `resourceSpans[${i}]`));
 }
@@ -216,4 +212,9 @@ function double(v: unknown, path: string): number {
   if (v === '-Infinity') return -Infinity;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return bad(path, 'must be a number');
+}
+
+function isBlank(body: Uint8Array): boolean {
+  for (const b of body) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  return true;
 }

@@ -15,6 +15,7 @@ import {
   type OtlpScopeSpans,
   type OtlpSpan,
 } from './model.js';
+import { localEndpoint, remoteEndpointOf } from './to-skein.js';
 import { attributesFromJson } from './values.js';
 
 const KIND_OF = { CLIENT: KIND_CLIENT, SERVER: KIND_SERVER, PRODUCER: KIND_PRODUCER, CONSUMER: KIND_CONSUMER } as const;
@@ -128,22 +129,7 @@ function toOtlpSpan(span: Span): OtlpSpan {
     s.attributes.push({ key, value });
   }
 
-  const remote = span.remoteEndpoint;
-  if (remote !== undefined) {
-    if (remote.serviceName !== undefined && tags['peer.service'] === undefined) {
-      s.attributes.push({ key: 'peer.service', value: remote.serviceName });
-    }
-    const ip = remote.ipv4 ?? remote.ipv6;
-    if (ip !== undefined && tags['network.peer.address'] === undefined) s.attributes.push({ key: 'network.peer.address', value: ip });
-    if (remote.port !== undefined && tags['network.peer.port'] === undefined) s.attributes.push({ key: 'network.peer.port', value: remote.port });
-  }
-  const local = span.localEndpoint;
-  if (local !== undefined) {
-    const ip = local.ipv4 ?? local.ipv6;
-    if (ip !== undefined && tags['network.local.address'] === undefined) s.attributes.push({ key: 'network.local.address', value: ip });
-    if (local.port !== undefined && tags['network.local.port'] === undefined) s.attributes.push({ key: 'network.local.port', value: local.port });
-  }
-
+  addEndpointAttributes(s, span, tags);
   if (span.annotations !== undefined) {
     for (const a of span.annotations) s.events.push(toEvent(a.timestamp, a.value));
   }
@@ -180,4 +166,29 @@ function parseLink(value: string): OtlpLink | undefined {
   const attrs = parseJsonObject(m[4]!);
   if (attrs === undefined) return undefined;
   return { traceId: m[1]!, spanId: m[2]!, traceState: m[3]!, attributes: attributesFromJson(attrs), droppedAttributesCount: Number(m[5]) };
+}
+
+/**
+ * Adds peer/local address attributes for endpoint fields the decoder would not derive from the
+ * tags already there, so decode(encode(span)) gives back the same endpoints without new tags.
+ */
+function addEndpointAttributes(s: OtlpSpan, span: Span, tags: Record<string, string>): void {
+  const remote = span.remoteEndpoint;
+  if (remote !== undefined) {
+    const derived = remoteEndpointOf(tags, s.kind) ?? {};
+    const name = remote.serviceName;
+    if (name !== undefined && String(derived.serviceName ?? '').toLowerCase() !== name) {
+      s.attributes.push({ key: 'peer.service', value: name });
+    }
+    const ip = remote.ipv4 ?? remote.ipv6;
+    if (ip !== undefined && (derived.ipv4 ?? derived.ipv6) !== ip) s.attributes.push({ key: 'network.peer.address', value: ip });
+    if (remote.port !== undefined && derived.port !== remote.port) s.attributes.push({ key: 'network.peer.port', value: remote.port });
+  }
+  const local = span.localEndpoint;
+  if (local !== undefined) {
+    const derived = localEndpoint('', tags);
+    const ip = local.ipv4 ?? local.ipv6;
+    if (ip !== undefined && (derived.ipv4 ?? derived.ipv6) !== ip) s.attributes.push({ key: 'network.local.address', value: ip });
+    if (local.port !== undefined && derived.port !== local.port) s.attributes.push({ key: 'network.local.port', value: local.port });
+  }
 }

@@ -1,0 +1,202 @@
+import { isIP } from 'node:net';
+import { normalizeSpan, SpanValidationError, type ErrorCode, type Span } from '@skein/model';
+import {
+  KIND_CLIENT,
+  KIND_PRODUCER,
+  STATUS_ERROR,
+  STATUS_OK,
+  type OtlpAttribute,
+  type OtlpResourceSpans,
+  type OtlpSpan,
+} from './model.js';
+import { attributesJson, valueText } from './values.js';
+
+/** Service name when the resource has no `service.name`, as the OpenTelemetry SDKs default. */
+export const UNKNOWN_SERVICE = 'unknown_service';
+
+const KINDS = [undefined, undefined, 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
+
+type Tags = Record<string, string>;
+
+/**
+ * Maps decoded OTLP resource spans to normalized Skein spans (the mapping is documented in
+ * otlp-json/MAPPING.md). Every span goes through normalizeSpan, so OTLP normalizes exactly like
+ * the Zipkin formats. One bad span rejects the request: the error names its flat index and
+ * its place (resourceSpans[i].scopeSpans[j].spans[k]).
+ */
+export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
+  const out: Span[] = [];
+  for (let i = 0; i < resources.length; i++) {
+    const rs = resources[i]!;
+    let serviceName = '';
+    const resourceTags: Tags = {};
+    for (const a of rs.attributes) {
+      if (a.key === 'service.name') serviceName = valueText(a.value);
+      else resourceTags[a.key] = valueText(a.value);
+    }
+    if (serviceName === '') serviceName = UNKNOWN_SERVICE;
+    for (let j = 0; j < rs.scopeSpans.length; j++) {
+      const ss = rs.scopeSpans[j]!;
+      const baseTags: Tags = { ...resourceTags };
+      if (ss.scope.name !== '') baseTags['otel.scope.name'] = ss.scope.name;
+      if (ss.scope.version !== '') baseTags['otel.scope.version'] = ss.scope.version;
+      addAttributes(baseTags, ss.scope.attributes);
+      for (let k = 0; k < ss.spans.length; k++) {
+        const where = `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`;
+        out.push(toSkeinSpan(ss.spans[k]!, serviceName, baseTags, out.length, where));
+      }
+    }
+  }
+  return out;
+}
+
+function addAttributes(tags: Tags, attrs: readonly OtlpAttribute[]): void {
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    tags[a.key] = valueText(a.value);
+  }
+}
+
+function invalid(code: ErrorCode, index: number, field: string, where: string, rule: string): never {
+  throw new SpanValidationError(code, index, field, `${where}: ${rule}`);
+}
+
+function checkId(hex: string, bytes: number, index: number, field: string, where: string): string {
+  const code: ErrorCode = field === 'traceId' ? 'SPAN_INVALID_TRACE_ID' : field === 'spanId' ? 'SPAN_INVALID_ID' : 'SPAN_INVALID_PARENT_ID';
+  if (hex.length === 0) invalid(code, index, field, where, `${field} is empty; OTLP requires ${bytes} bytes`);
+  if (hex.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(hex)) {
+    invalid(code, index, field, where, `${field} must be ${bytes} bytes (${bytes * 2} hex characters), got ${JSON.stringify(hex.slice(0, 40))}`);
+  }
+  if (/^0+$/.test(hex)) invalid(code, index, field, where, `${field} must not be all zeros`);
+  return hex.toLowerCase();
+}
+
+function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: string): Span {
+  const traceId = checkId(s.traceId, 16, index, 'traceId', where);
+  const id = checkId(s.spanId, 8, index, 'spanId', where);
+  const tags: Tags = { ...baseTags };
+  addAttributes(tags, s.attributes);
+
+  const input: Record<string, unknown> = { traceId, id };
+  if (s.parentSpanId !== '' && !/^0+$/.test(s.parentSpanId)) {
+    input.parentId = checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
+  }
+  if (s.name !== '') input.name = s.name;
+  const kind = KINDS[s.kind];
+  if (kind !== undefined) input.kind = kind;
+  if (s.startUs > 0) {
+    input.timestamp = s.startUs;
+    const durNs = (s.endUs - s.startUs) * 1000 + (s.endRemNs - s.startRemNs);
+    if (durNs > 0) input.duration = Math.max(1, Math.floor(durNs / 1000));
+  }
+  const consumed: string[] = [];
+  input.localEndpoint = localEndpoint(serviceName, tags, consumed);
+  const remote = remoteEndpointOf(tags, s.kind, consumed);
+  if (remote !== undefined) input.remoteEndpoint = remote;
+  for (const key of consumed) delete tags[key];
+
+  if (s.events.length > 0) {
+    const annotations: { timestamp: number; value: string }[] = [];
+    for (const e of s.events) {
+      const timestamp = e.timeUs > 0 ? e.timeUs : s.startUs;
+      if (timestamp <= 0) continue; // nowhere to place it on the timeline
+      const value =
+        e.attributes.length === 0 && e.droppedAttributesCount === 0
+          ? e.name
+          : `${e.name}|${attributesJson(e.attributes)}|${e.droppedAttributesCount}`;
+      annotations.push({ timestamp, value });
+    }
+    if (annotations.length > 0) input.annotations = annotations;
+  }
+
+  if (s.statusCode === STATUS_ERROR) {
+    tags['otel.status_code'] = 'ERROR';
+    tags.error = s.statusMessage !== '' ? s.statusMessage : 'true';
+  } else {
+    if (s.statusCode === STATUS_OK) tags['otel.status_code'] = 'OK';
+    // Zipkin marks any span with an `error` tag failed; a boolean false one must not (OTel spec).
+    if (tags.error === 'false') delete tags.error;
+  }
+  if (s.statusMessage !== '') tags['otel.status_description'] = s.statusMessage;
+  if (s.droppedAttributesCount > 0) tags['otel.dropped_attributes_count'] = String(s.droppedAttributesCount);
+  if (s.droppedEventsCount > 0) tags['otel.dropped_events_count'] = String(s.droppedEventsCount);
+  if (s.droppedLinksCount > 0) tags['otel.dropped_links_count'] = String(s.droppedLinksCount);
+  for (let i = 0; i < s.links.length; i++) {
+    const l = s.links[i]!;
+    tags[`otlp.link.${i}`] = `${l.traceId}|${l.spanId}|${l.traceState}|${attributesJson(l.attributes)}|${l.droppedAttributesCount}`;
+  }
+  if (s.traceState !== '') tags['w3c.tracestate'] = s.traceState;
+  input.tags = tags;
+
+  try {
+    return normalizeSpan(input, index);
+  } catch (e) {
+    if (e instanceof SpanValidationError) invalid(e.code as ErrorCode, index, e.field, where, e.rule);
+    throw e;
+  }
+}
+
+/**
+ * The local endpoint: the resource's service plus the local address attributes. Keys whose value
+ * moved into the endpoint are pushed to `consumed` (the caller drops them from the tags).
+ */
+export function localEndpoint(serviceName: string, tags: Tags, consumed?: string[]): Record<string, unknown> {
+  const ep: Record<string, unknown> = { serviceName };
+  addAddress(ep, tags, ['net.host.ip', 'network.local.address'], consumed);
+  addPort(ep, tags, ['net.host.port', 'network.local.port'], consumed);
+  return ep;
+}
+
+const PEER_ADDRESS = ['network.peer.address', 'net.peer.ip', 'net.sock.peer.addr'];
+const PEER_PORT = ['network.peer.port', 'net.peer.port', 'net.sock.peer.port'];
+const OUTGOING_PEER_PORT = ['network.peer.port', 'net.peer.port', 'server.port', 'net.sock.peer.port'];
+
+/**
+ * The remote endpoint from the peer attributes, in the OTel Zipkin spec's order. server.* name
+ * the remote side only for CLIENT/PRODUCER spans (on a SERVER span they are the local server),
+ * and being semantic conventions of their own they stay tags; peer.service and the peer
+ * address/port attributes move into the endpoint (pushed to `consumed`), as the OTel
+ * Collector's Zipkin exporter does.
+ */
+export function remoteEndpointOf(tags: Tags, kind: number, consumed?: string[]): Record<string, unknown> | undefined {
+  const outgoing = kind === KIND_CLIENT || kind === KIND_PRODUCER;
+  const ep: Record<string, unknown> = {};
+  const peerService = tags['peer.service'];
+  if (peerService !== undefined && peerService !== '') {
+    ep.serviceName = peerService;
+    consumed?.push('peer.service');
+  } else {
+    const name = (outgoing ? tags['server.address'] : undefined) ?? tags['net.peer.name'];
+    if (name !== undefined && name !== '') ep.serviceName = name;
+  }
+  addAddress(ep, tags, PEER_ADDRESS, consumed);
+  addPort(ep, tags, outgoing ? OUTGOING_PEER_PORT : PEER_PORT, consumed);
+  return Object.keys(ep).length > 0 ? ep : undefined;
+}
+
+function firstKey(tags: Tags, keys: readonly string[]): string | undefined {
+  for (const k of keys) if (tags[k] !== undefined) return k;
+  return undefined;
+}
+
+function addAddress(ep: Record<string, unknown>, tags: Tags, keys: readonly string[], consumed?: string[]): void {
+  const key = firstKey(tags, keys);
+  if (key === undefined) return;
+  const ip = tags[key]!;
+  const family = isIP(ip);
+  if (family === 0) return;
+  if (family === 4) ep.ipv4 = ip;
+  else ep.ipv6 = ip;
+  consumed?.push(key);
+}
+
+function addPort(ep: Record<string, unknown>, tags: Tags, keys: readonly string[], consumed?: string[]): void {
+  const key = firstKey(tags, keys);
+  if (key === undefined) return;
+  const text = tags[key]!;
+  if (!/^\d{1,5}$/.test(text)) return;
+  const port = Number(text);
+  if (port < 1 || port > 65535) return;
+  ep.port = port;
+  if (key !== 'server.port') consumed?.push(key);
+}
