@@ -8,6 +8,7 @@ export { normalizeEndpoint } from './endpoint.js';
 export { normalizeAnnotations } from './annotations.js';
 export { normalizeTags, setTag } from './tags.js';
 export { isIpv4, parseIp } from './ip.js';
+export { isRecord, micros, typeError, typeName, wholeNumber } from './fields.js';
 export type { ParsedIp } from './ip.js';
 export { DependencyLinker, linkDependencies, mergeDependencyLinks } from './dependency-linker.js';
 export {
