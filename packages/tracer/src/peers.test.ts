@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
   skeinServers.add(a).add(b);
   const zFetch = wrapFetch(fetch, { tracer: zTracer, remoteServiceName: 'skein-b' });
-  const zInst = new zipkin.Instrumentation.HttpServer({ tracer: zTracer, port: 0 });
+  const zInst = new zipkin.Instrumentation.HttpServer({ tracer: zTracer, port: 0 as never });
   const z = http.createServer((req, res) => {
     const read = (name: string) => {
       const v = req.headers[name.toLowerCase()];
@@ -92,7 +92,7 @@ beforeAll(async () => {
       res.end(`otel(${body})`);
     });
   });
-  [aUrl, bUrl, zUrl, oUrl] = await Promise.all([a, b, z, o].map(listen));
+  [aUrl, bUrl, zUrl, oUrl] = (await Promise.all([a, b, z, o].map(listen))) as [string, string, string, string];
 });
 
 afterAll(async () => {
