@@ -74,7 +74,7 @@ beforeAll(async () => {
       void zFetch(`${bUrl}/from-zipkin`)
         .then(readBody)
         .then((body) => {
-          zInst.recordResponse(id, 200);
+          zInst.recordResponse(id, '200');
           res.end(`zipkin(${body})`);
         });
     });
