@@ -33,26 +33,34 @@ export function ipv6Text(b: Uint8Array, offset = 0): { ipv4?: string; ipv6?: str
     const w5 = (b[offset + 10]! << 8) | b[offset + 11]!;
     if (w5 === 0xffff || (w5 === 0 && (b[offset + 12]! | b[offset + 13]!) !== 0)) return { ipv4: ipv4Text(b, offset + 12) };
   }
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[offset + i]! << 8) | b[offset + i + 1]!);
+  // longest run of zero groups (two or more) becomes "::" (RFC 5952)
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
+  let runStart = -1;
+  for (let g = 0; g < 8; g++) {
+    const zero = b[offset + g * 2] === 0 && b[offset + g * 2 + 1] === 0;
+    if (zero && runStart < 0) runStart = g;
+    if (runStart >= 0 && (!zero || g === 7)) {
+      const len = (zero ? g + 1 : g) - runStart;
+      if (len > bestLen) {
+        bestStart = runStart;
+        bestLen = len;
+      }
+      runStart = -1;
+    }
+  }
+  if (bestLen < 2) bestStart = -1;
+  let text = '';
+  for (let g = 0; g < 8; g++) {
+    if (g === bestStart) {
+      text += '::';
+      g += bestLen - 1;
       continue;
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
+    if (text !== '' && !text.endsWith(':')) text += ':';
+    text += (((b[offset + g * 2]! << 8) | b[offset + g * 2 + 1]!)).toString(16);
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return { ipv6: hex.join(':') };
-  return { ipv6: `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}` };
+  return { ipv6: text };
 }
 
 /** The 16 bytes of an IPv6 text address, or undefined when it is not one. */
