@@ -7,3 +7,5 @@ export type {
   Storage,
   StorageOptions,
 } from './storage.js';
+export { InMemoryStorage, StorageOptionError } from './memory/in-memory-storage.js';
+export type { InMemoryStorageOptions } from './memory/in-memory-storage.js';

@@ -41,7 +41,7 @@ export interface SpanStore {
   getRemoteServiceNames(serviceName: string): Promise<string[]>;
   /** Span names of serviceName, sorted. */
   getSpanNames(serviceName: string): Promise<string[]>;
-  /** Links between services for traces in (endTs - lookback, endTs], in epoch ms. */
+  /** Links between services for traces starting in [endTs - lookback, endTs], in epoch ms (as getTraces). */
   getDependencies(endTs: number, lookback: number): Promise<DependencyLink[]>;
 }
 

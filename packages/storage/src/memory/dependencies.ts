@@ -1,0 +1,44 @@
+import { DependencyLinker, mergeDependencyLinks } from '@skein/model';
+import type { DependencyLink } from '@skein/model';
+import type { MemoryIndex } from './memory-index.js';
+import { BLOCK_BITS } from './trace-entry.js';
+import type { Block } from './trace-entry.js';
+
+// Links are computed live from the stored spans. A block of 1,024 traces lying wholly inside the
+// window reuses the links cached on it; any new span in the block (or an eviction) clears them.
+// Traces are grouped by the low 64 bits of their id whatever strictTraceId says, as Zipkin does,
+// so a trace mixing 64- and 128-bit ids is not counted twice.
+
+function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): DependencyLinker {
+  const linker = new DependencyLinker();
+  const first = Math.max(id << BLOCK_BITS, index.firstLive);
+  const last = Math.min(((id + 1) << BLOCK_BITS) - 1, index.nextOrd - 1);
+  for (let ord = first; ord <= last; ord++) {
+    const e = index.entry(ord);
+    if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) continue;
+    linker.putTrace(index.decode(e));
+  }
+  return linker;
+}
+
+function cachedLinks(index: MemoryIndex, id: number, block: Block): DependencyLink[] {
+  if (block.links === undefined) {
+    block.links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY).link();
+  }
+  return block.links;
+}
+
+/** Links of traces starting in [endTs - lookback, endTs] (epoch ms). */
+export function dependencyLinks(index: MemoryIndex, endTs: number, lookback: number): DependencyLink[] {
+  const begin = (endTs - lookback) * 1000;
+  const end = endTs * 1000;
+  const parts: DependencyLink[] = [];
+  for (const [id, block] of index.blocks) {
+    if (block.max < begin || block.min > end) continue;
+    const links = block.min >= begin && block.max <= end
+      ? cachedLinks(index, id, block)
+      : linkBlock(index, id, begin, end).link();
+    for (const l of links) parts.push(l);
+  }
+  return mergeDependencyLinks(parts);
+}

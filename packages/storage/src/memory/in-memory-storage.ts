@@ -1,0 +1,123 @@
+import type { DependencyLink, Span } from '@skein/model';
+import type { CheckResult, QueryRequest, Storage, StorageOptions } from '../storage.js';
+import { dependencyLinks } from './dependencies.js';
+import { MemoryIndex } from './memory-index.js';
+import { hasLive } from './posting-list.js';
+import { lowTraceId, normalizeTraceId } from './query-predicate.js';
+import { searchTraces } from './search.js';
+
+/** Options of the memory store. */
+export interface InMemoryStorageOptions extends Partial<StorageOptions> {
+  /** Most spans kept; beyond it the oldest traces (by first arrival) are evicted whole. Default 500,000. */
+  maxSpans?: number;
+}
+
+/** Error with a stable code for bad store options. */
+export class StorageOptionError extends Error {
+  readonly code = 'STORAGE_INVALID_OPTION';
+}
+
+/**
+ * A bounded in-memory store. Spans are kept packed (see SpanPacker), indexed by trace id,
+ * service, span name, remote service and annotationQuery terms, so no query scans every span.
+ * Accept and queries run synchronously on the event loop, so a resolved accept() is visible.
+ */
+export class InMemoryStorage implements Storage {
+  readonly name = 'memory';
+  private readonly strictTraceId: boolean;
+  private readonly autocompleteKeys: readonly string[];
+  private index: MemoryIndex;
+
+  constructor(options: InMemoryStorageOptions = {}) {
+    const maxSpans = options.maxSpans ?? 500_000;
+    if (!Number.isSafeInteger(maxSpans) || maxSpans <= 0) {
+      throw new StorageOptionError(`maxSpans must be a positive integer, got ${String(maxSpans)}`);
+    }
+    this.strictTraceId = options.strictTraceId ?? true;
+    this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys);
+  }
+
+  /** Spans currently stored. */
+  get spanCount(): number {
+    return this.index.spanCount;
+  }
+
+  async accept(spans: readonly Span[]): Promise<void> {
+    this.index.accept(spans);
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    return this.trace(normalizeTraceId(traceId));
+  }
+
+  private trace(id: string): Span[] {
+    const e = this.index.byId.get(lowTraceId(id));
+    if (e === undefined) return [];
+    const spans = this.index.decode(e);
+    return this.strictTraceId ? spans.filter((s) => s.traceId === id) : spans;
+  }
+
+  async getTraces(request: QueryRequest): Promise<Span[][]> {
+    return searchTraces(this.index, request, this.strictTraceId);
+  }
+
+  async getTraceMany(traceIds: readonly string[]): Promise<Span[][]> {
+    const result: Span[][] = [];
+    const done = new Set<string>();
+    for (const raw of traceIds) {
+      const id = normalizeTraceId(raw);
+      const key = this.strictTraceId ? id : lowTraceId(id);
+      if (done.has(key)) continue;
+      done.add(key);
+      const trace = this.trace(id);
+      if (trace.length > 0) result.push(trace);
+    }
+    return result;
+  }
+
+  async getServiceNames(): Promise<string[]> {
+    const live = this.index.firstLive;
+    const names: string[] = [];
+    for (const [name, s] of this.index.services) if (hasLive(s.traces, live)) names.push(name);
+    return names.sort();
+  }
+
+  async getRemoteServiceNames(serviceName: string): Promise<string[]> {
+    const s = this.index.services.get(serviceName.toLowerCase());
+    return s === undefined ? [] : liveKeys(s.remotes, this.index.firstLive);
+  }
+
+  async getSpanNames(serviceName: string): Promise<string[]> {
+    const s = this.index.services.get(serviceName.toLowerCase());
+    return s === undefined ? [] : liveKeys(s.names, this.index.firstLive);
+  }
+
+  async getDependencies(endTs: number, lookback: number): Promise<DependencyLink[]> {
+    return dependencyLinks(this.index, endTs, lookback);
+  }
+
+  async getKeys(): Promise<string[]> {
+    return [...this.autocompleteKeys];
+  }
+
+  async getValues(key: string): Promise<string[]> {
+    const values = this.index.autocomplete.get(key);
+    return values === undefined ? [] : [...values].sort();
+  }
+
+  async check(): Promise<CheckResult> {
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {
+    this.index.clear();
+    this.index = new MemoryIndex(1, []);
+  }
+}
+
+function liveKeys(map: Map<string, number | number[]>, firstLive: number): string[] {
+  const out: string[] = [];
+  for (const [k, p] of map) if (hasLive(p, firstLive)) out.push(k);
+  return out.sort();
+}

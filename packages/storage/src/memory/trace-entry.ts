@@ -1,0 +1,51 @@
+import type { DependencyLink } from '@skein/model';
+
+/** The trace has a root span with a timestamp, which then dates it. */
+export const HAS_ROOT = 1;
+/** The trace's spans do not all carry the same trace id (64- and 128-bit forms of one id). */
+export const MIXED_IDS = 2;
+
+/**
+ * One stored trace (all spans sharing the low 64 bits of a trace id). Spans are packed strings
+ * joined by '\n' (which packed JSON never contains): one string per trace, not one per span.
+ */
+export class TraceEntry {
+  /** Trace start in epoch µs (root span, else earliest); 0 while no span has a timestamp. */
+  ts = 0;
+  /** HAS_ROOT | MIXED_IDS. */
+  flags = 0;
+  /** Longest span duration, to skip traces cheaply on minDuration. */
+  maxDuration = 0;
+  /** Number of spans in data. */
+  count = 0;
+  /** Packed spans joined by '\n'. */
+  data = '';
+  /** Hashes of span ids, kept only for big traces to make duplicate checks cheap. */
+  hashes: Set<number> | undefined = undefined;
+
+  constructor(
+    /** Arrival rank: traces are evicted in this order. */
+    readonly ord: number,
+    /** The trace id of the first span stored; other forms are kept on their spans. */
+    readonly traceId: string,
+    /** Base of the relative times in data (µs). */
+    readonly base: number,
+  ) {}
+}
+
+/** Bounds of trace start times in a block of 1,024 consecutive ordinals, and cached links. */
+export class Block {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  /** Links of every dated trace in the block; undefined when a trace changed since. */
+  links: DependencyLink[] | undefined = undefined;
+
+  /** Widens the bounds to include ts (µs). Bounds only grow, so they stay safe as traces change. */
+  include(ts: number): void {
+    if (ts < this.min) this.min = ts;
+    if (ts > this.max) this.max = ts;
+  }
+}
+
+/** log2 of the number of ordinals in a block. */
+export const BLOCK_BITS = 10;
