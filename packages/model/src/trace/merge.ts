@@ -60,24 +60,39 @@ function sideRank(s: Span): number {
  * Spans with a unique id (nearly all) pass through untouched. The trace id is the longest seen.
  */
 export function mergeSharedSpans(input: readonly Span[]): Span[] {
+  return mergeIndexed(input).spans;
+}
+
+/**
+ * {@link mergeSharedSpans}, also returning id → index of the result when every id was unique
+ * (the usual case), so tree building need not index the spans a second time.
+ */
+export function mergeIndexed(input: readonly Span[]): { spans: Span[]; uniqueIndex: Map<string, number> | null } {
   const spans = input.map(cleanSpanForView);
   let traceId = '';
-  const groups = new Map<string, number[]>();
-  let duplicates = false;
+  const first = new Map<string, number>();
+  let groups: Map<string, number[]> | undefined;
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i] as Span;
     if (s.traceId.length > traceId.length) traceId = s.traceId;
-    const g = groups.get(s.id);
-    if (g) { g.push(i); duplicates = true; } else groups.set(s.id, [i]);
+    const at = first.get(s.id);
+    if (at === undefined) first.set(s.id, i);
+    else {
+      groups ??= new Map();
+      const g = groups.get(s.id);
+      if (g) g.push(i); else groups.set(s.id, [at, i]);
+    }
   }
   const out: Span[] = [];
   const fixTrace = (s: Span): Span => (s.traceId === traceId ? s : { ...s, traceId });
-  if (!duplicates) {
+  if (!groups) {
     for (const s of spans) out.push(fixTrace(s));
-    return out;
+    return { spans: out, uniqueIndex: first };
+  }
+  for (const [id, at] of first) {
+    if (!groups.has(id)) out.push(fixTrace(spans[at] as Span));
   }
   for (const idxs of groups.values()) {
-    if (idxs.length === 1) { out.push(fixTrace(spans[idxs[0] as number] as Span)); continue; }
     const group = idxs.map((i) => spans[i] as Span).sort((a, b) => sideRank(a) - sideRank(b));
     const merged: Span[] = [];
     for (const s of group) {
@@ -98,5 +113,5 @@ export function mergeSharedSpans(input: readonly Span[]): Span[] {
       out.push(fixTrace(s));
     }
   }
-  return out;
+  return { spans: out, uniqueIndex: null };
 }

@@ -1,6 +1,6 @@
 import type { Span } from '../span.js';
 import { correctClockSkewInPlace } from './clock-skew.js';
-import { mergeSharedSpans } from './merge.js';
+import { mergeIndexed } from './merge.js';
 import { TreeProblemLog, type TreeProblem } from './tree-problems.js';
 
 /**
@@ -44,16 +44,20 @@ function sameService(a: Span, b: Span): boolean {
 }
 
 /** Resolves each span's parent index (-1: root, -2: parent id not in the trace). */
-function resolveParents(spans: readonly Span[]): Int32Array {
+function resolveParents(spans: readonly Span[], uniqueIndex: Map<string, number> | null): Int32Array {
   const n = spans.length;
-  const plain = new Map<string, number>();
+  let anyShared = false;
+  for (let i = 0; i < n && !anyShared; i++) if ((spans[i] as Span).shared) anyShared = true;
+  const plain = uniqueIndex !== null && !anyShared ? uniqueIndex : new Map<string, number>();
   const shared = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const s = spans[i] as Span;
-    if (s.shared) {
-      const list = shared.get(s.id);
-      if (list) list.push(i); else shared.set(s.id, [i]);
-    } else if (!plain.has(s.id)) plain.set(s.id, i);
+  if (plain !== uniqueIndex) {
+    for (let i = 0; i < n; i++) {
+      const s = spans[i] as Span;
+      if (s.shared) {
+        const list = shared.get(s.id);
+        if (list) list.push(i); else shared.set(s.id, [i]);
+      } else if (!plain.has(s.id)) plain.set(s.id, i);
+    }
   }
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -65,7 +69,7 @@ function resolveParents(spans: readonly Span[]): Int32Array {
       p = -2;
       // A local child of a shared server span has the server's id as parent: prefer the server
       // side on the same service, else the plain (client) span, else any shared span.
-      const candidates = shared.get(s.parentId);
+      const candidates = anyShared ? shared.get(s.parentId) : undefined;
       const onSameService = candidates?.find((c) => c !== i && sameService(spans[c] as Span, s));
       const plainParent = plain.get(s.parentId);
       if (onSameService !== undefined) p = onSameService;
@@ -108,7 +112,7 @@ function spanStart(s: Span): number | undefined {
 }
 
 /** Builds children lists, the pre-order and depths from a parent array. */
-function layout(parent: Int32Array, starts: Float64Array) {
+function layout(parent: Int32Array, starts: Float64Array | null) {
   const n = parent.length;
   const childStart = new Int32Array(n + 1);
   let rootCount = 0;
@@ -125,12 +129,14 @@ function layout(parent: Int32Array, starts: Float64Array) {
     const p = parent[i] as number;
     if (p >= 0) { const at = fill[p] as number; childList[at] = i; fill[p] = at + 1; } else roots[r++] = i;
   }
-  const byStart = (a: number, b: number): number => (starts[a] as number) - (starts[b] as number) || a - b;
-  for (let i = 0; i < n; i++) {
-    const from = childStart[i] as number, to = childStart[i + 1] as number;
-    if (to - from > 1) childList.subarray(from, to).sort(byStart);
+  if (starts) {
+    const byStart = (a: number, b: number): number => (starts[a] as number) - (starts[b] as number) || a - b;
+    for (let i = 0; i < n; i++) {
+      const from = childStart[i] as number, to = childStart[i + 1] as number;
+      if (to - from > 1) childList.subarray(from, to).sort(byStart);
+    }
+    roots.sort(byStart);
   }
-  roots.sort(byStart);
   const order = new Int32Array(n);
   const position = new Int32Array(n);
   const depth = new Int32Array(n);
@@ -162,10 +168,10 @@ function layout(parent: Int32Array, starts: Float64Array) {
  * under the root (or at the top level of a headless trace), cycles cut, children by start time.
  */
 export function buildSpanTree(input: readonly Span[], options: BuildOptions = {}): SpanTree {
-  const spans = mergeSharedSpans(input);
+  const { spans, uniqueIndex } = mergeIndexed(input);
   const n = spans.length;
   const log = new TreeProblemLog();
-  const parent = resolveParents(spans);
+  const parent = resolveParents(spans, uniqueIndex);
   const trueRoots: number[] = [];
   for (let i = 0; i < n; i++) if (parent[i] === -1) trueRoots.push(i);
   if (trueRoots.length > 1) for (const i of trueRoots) log.add('MULTIPLE_ROOTS', (spans[i] as Span).id);
@@ -181,7 +187,7 @@ export function buildSpanTree(input: readonly Span[], options: BuildOptions = {}
 
   let skewAdjusted = 0;
   if (options.correctSkew !== false && trueRoots.length > 0) {
-    const first = layout(parent, new Float64Array(n));
+    const first = layout(parent, null);
     skewAdjusted = correctClockSkewInPlace(spans, parent, first.order);
   }
   const start = new Float64Array(n);

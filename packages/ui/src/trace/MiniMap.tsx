@@ -1,5 +1,5 @@
 import { serviceOf, type Span, type SpanTree } from '@skein/model';
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { serviceColor } from '../common/colors.js';
 
 /** Props of {@link MiniMap}. */
@@ -9,14 +9,15 @@ export interface MiniMapProps {
   traceEnd: number;
   from: number;
   to: number;
-  /** Visible rows as fractions of all rows, for the viewport band. */
-  viewTop: number;
-  viewBottom: number;
+  /** The viewport band element; the waterfall moves it directly while scrolling (no React render). */
+  bandRef: RefObject<HTMLDivElement | null>;
   onWindow: (from: number, to: number) => void;
   onJump: (fraction: number) => void;
 }
 
-const HEIGHT = 64;
+/** Height of the mini-map canvas in pixels. */
+export const MINIMAP_HEIGHT = 64;
+const HEIGHT = MINIMAP_HEIGHT;
 
 /**
  * The whole trace on one canvas (one line per span, drawn once), with the rows in view as a
@@ -96,7 +97,7 @@ export function MiniMap(p: MiniMapProps) {
           <div className="minimap-shade" style={{ left: toX(p.to), right: 0 }} />
         </>
       ) : null}
-      <div className="minimap-view" style={{ top: p.viewTop * HEIGHT, height: Math.max(2, (p.viewBottom - p.viewTop) * HEIGHT) }} />
+      <div className="minimap-view" ref={p.bandRef} />
       {drag ? <div className="minimap-drag" style={{ left: Math.min(drag.x0, drag.x1), width: Math.abs(drag.x1 - drag.x0) }} /> : null}
     </div>
   );

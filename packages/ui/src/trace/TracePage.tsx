@@ -23,7 +23,9 @@ export function TracePage(p: { traceId: string }) {
     }
     setState({ kind: 'loading' });
     const ctl = new AbortController();
+    performance.mark('skein:fetch-start');
     api.trace(id, ctl.signal).then((json) => {
+      performance.mark('skein:json-parsed');
       const input = readSpans(json);
       const notes = input.rejectedCount > 0 ? [`${input.rejectedCount} spans could not be read and are left out: ${input.rejected.slice(0, 3).join('; ')}`] : [];
       if (input.spans.length === 0) setState({ kind: 'error', title: 'This trace has no readable spans.', detail: notes.join(' '), testId: 'empty-trace' });

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Message } from '../common/Message.js';
 import { setParam, useLocation } from '../common/router.js';
 import { formatDuration } from '../common/format.js';
-import { MiniMap } from './MiniMap.js';
+import { MINIMAP_HEIGHT, MiniMap } from './MiniMap.js';
 import { SpanDetail } from './SpanDetail.js';
 import { TimeAxis } from './TimeAxis.js';
 import { TraceHeader } from './TraceHeader.js';
@@ -19,7 +19,11 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   const query = params.get('q') ?? '';
   const openId = params.get('span');
 
-  const tree = useMemo(() => buildSpanTree(p.spans, { correctSkew: skew }), [p.spans, skew]);
+  const tree = useMemo(() => {
+    const t = buildSpanTree(p.spans, { correctSkew: skew });
+    performance.mark('skein:tree-built');
+    return t;
+  }, [p.spans, skew]);
   const summary = useMemo(() => summarizeTrace(tree), [tree]);
   const [collapsed, setCollapsed] = useState(() => new Uint8Array(tree.spans.length));
   const [version, setVersion] = useState(0);
@@ -46,7 +50,7 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   const selected = useMemo(() => (openId ? tree.spans.findIndex((s) => s.id === openId) : -1), [tree, openId]);
   const [cursor, setCursor] = useState(-1);
   const scroller = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState<[number, number]>([0, 0]);
+  const band = useRef<HTMLDivElement>(null);
 
   const onToggle = useCallback((node: number) => {
     setCollapsed((c) => { c[node] = c[node] ? 0 : 1; return c; });
@@ -56,7 +60,12 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
     setCursor(node);
     setParam('span', tree.spans[node]?.id ?? null);
   }, [tree]);
-  const onViewport = useCallback((a: number, b: number) => setView([a, b]), []);
+  const onViewport = useCallback((a: number, b: number, total: number) => {
+    const el = band.current;
+    if (!el) return;
+    el.style.top = `${(a / Math.max(total, 1)) * MINIMAP_HEIGHT}px`;
+    el.style.height = `${Math.max(2, ((b - a) / Math.max(total, 1)) * MINIMAP_HEIGHT)}px`;
+  }, []);
 
   const reveal = useCallback((node: number) => {
     let changed = false;
@@ -102,7 +111,6 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   };
 
   const selSpan = selected >= 0 ? tree.spans[selected] : undefined;
-  const total = Math.max(rows.length, 1);
   return (
     <div className="trace-page">
       <TraceHeader summary={summary} source={p.source} />
@@ -128,7 +136,7 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
         <button type="button" onClick={download} data-testid="download">Download JSON</button>
       </div>
       <MiniMap tree={tree} traceStart={summary.start} traceEnd={summary.end} from={from} to={to}
-        viewTop={view[0] / total} viewBottom={view[1] / total}
+        bandRef={band}
         onWindow={(a, b) => setWin([a, b])}
         onJump={(f) => { if (scroller.current) scroller.current.scrollTop = f * rows.length * ROW_HEIGHT - scroller.current.clientHeight / 2; }} />
       <div className="trace-body">
@@ -137,7 +145,7 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
           <Waterfall tree={tree} rows={rows} from={from} to={to} collapsed={collapsed} onToggle={onToggle}
             selected={selected} onSelect={onSelect} cursor={cursor} onCursor={setCursor}
             matches={matches ? matches.flags : null} critical={segs} onPath={cp ? cp.onPath : null}
-            scrollerRef={scroller} onViewport={onViewport} />
+            scrollerRef={scroller} onViewport={onViewport} renderAll={params.get('render') === 'all'} />
         </div>
         {selSpan ? (
           <SpanDetail span={selSpan} start={tree.start[selected] as number} end={tree.end[selected] as number}

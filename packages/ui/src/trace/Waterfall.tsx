@@ -21,7 +21,9 @@ export interface WaterfallProps {
   critical: SegmentsByNode | null;
   onPath: Uint8Array | null;
   scrollerRef: RefObject<HTMLDivElement | null>;
-  onViewport: (first: number, last: number) => void;
+  onViewport: (first: number, last: number, total: number) => void;
+  /** Renders every row (no windowing): only for the benchmark's baseline. */
+  renderAll?: boolean;
 }
 
 const OVERSCAN = 8;
@@ -51,11 +53,11 @@ export function Waterfall(p: WaterfallProps) {
     return m;
   }, [rows, p.tree]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const first = p.renderAll ? 0 : Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = p.renderAll ? rows.length : Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const { onViewport } = p;
   useEffect(() => {
-    onViewport(Math.floor(scrollTop / ROW_HEIGHT), Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT)));
+    onViewport(Math.floor(scrollTop / ROW_HEIGHT), Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT)), rows.length);
   }, [scrollTop, height, rows.length, onViewport]);
 
   const onScroll = (): void => {

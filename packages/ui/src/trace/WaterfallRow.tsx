@@ -60,7 +60,6 @@ function Row(p: RowProps) {
       if (x >= 0 && x <= 1) ticks.push(<div key={k} className="wf-tick" style={{ left: pct(x) }} title={a.value} />);
     }
   }
-  const labelRight = right > 0.82;
   const levels = Math.min(depth, MAX_INDENT_LEVELS);
   return (
     <div
@@ -88,7 +87,7 @@ function Row(p: RowProps) {
         <div className="wf-bar" style={{ left: pct(left), width: `max(2px, ${pct(right - left)})`, background: color }} />
         {segs}
         {ticks}
-        <span className={labelRight ? 'wf-dur wf-dur-left' : 'wf-dur'} style={labelRight ? { right: pct(1 - left) } : { left: pct(right) }}>
+        <span className="wf-dur" style={{ left: pct(right) }}>
           {formatDuration(e - s)}
         </span>
       </div>
