@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { isIpv4 } from '@skein/model';
 
 /** Dotted-quad text of 4 bytes at offset. */
 export function ipv4Text(b: Uint8Array, offset = 0): string {
@@ -10,9 +11,9 @@ export function ipv4FromInt(v: number): string {
   return `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 }
 
-/** The 4 bytes of a dotted-quad, or undefined when it is not one. */
+/** The 4 bytes of a dotted-quad (as the span model accepts it), or undefined when it is not one. */
 export function ipv4Bytes(ip: string): Uint8Array | undefined {
-  if (!isIPv4(ip)) return undefined;
+  if (!isIpv4(ip)) return undefined;
   return Uint8Array.from(ip.split('.').map(Number));
 }
 

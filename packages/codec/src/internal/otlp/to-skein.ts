@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { normalizeSpan, SpanValidationError, type ErrorCode, type Span } from '@skein/model';
+import { normalizeSpan, parseIp, SpanValidationError, type ErrorCode, type Span } from '@skein/model';
 import {
   KIND_CLIENT,
   KIND_PRODUCER,
@@ -194,11 +193,10 @@ function firstKey(tags: Tags, keys: readonly string[]): string | undefined {
 function addAddress(ep: Record<string, unknown>, tags: Tags, keys: readonly string[], consumed?: string[]): void {
   const key = firstKey(tags, keys);
   if (key === undefined) return;
-  const ip = tags[key]!;
-  const family = isIP(ip);
-  if (family === 0) return;
-  if (family === 4) ep.ipv4 = ip;
-  else ep.ipv6 = ip;
+  const ip = parseIp(tags[key]!);
+  if (ip === undefined) return;
+  if (ip.ipv4 !== undefined) ep.ipv4 = ip.ipv4;
+  else if (ip.ipv6 !== undefined) ep.ipv6 = ip.ipv6;
   consumed?.push(key);
 }
 
