@@ -1,5 +1,5 @@
 import type { DependencyLink } from '@skein/model';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../common/api.js';
 import { Message } from '../common/Message.js';
 import { setParam, useLocation } from '../common/router.js';
@@ -35,6 +35,15 @@ export function DependenciesPage() {
   const callers = links.filter((l) => l.child === selected).sort((a, b) => b.callCount - a.callCount);
   const callees = links.filter((l) => l.parent === selected).sort((a, b) => b.callCount - a.callCount);
   const heavy = layout.edges.filter(isErrorHeavy).length;
+  const canvas = useRef<HTMLDivElement>(null);
+  // Bring the selected service into view (the graph can be larger than the screen).
+  useEffect(() => {
+    const node = layout.nodes.find((x) => x.name === selected);
+    const el = canvas.current;
+    if (!node || !el) return;
+    const inView = node.x >= el.scrollLeft && node.x + 170 <= el.scrollLeft + el.clientWidth && node.y >= el.scrollTop && node.y + 30 <= el.scrollTop + el.clientHeight;
+    if (!inView) el.scrollTo({ left: Math.max(0, node.x - el.clientWidth / 3), top: Math.max(0, node.y - el.clientHeight / 2) });
+  }, [selected, layout]);
   return (
     <div className="dep-page">
       <div className="toolbar">
@@ -53,7 +62,7 @@ export function DependenciesPage() {
       {state.kind === 'ok' && links.length === 0 ? <Message kind="info" title="No service calls in this window." testId="dep-empty">Pick a longer window, or send traces that cross services.</Message> : null}
       {state.kind === 'ok' && links.length > 0 ? (
         <div className="dep-body">
-          <div className="dep-canvas">
+          <div className="dep-canvas" ref={canvas}>
             <DependencyGraph layout={layout} selected={selected} onSelect={(s) => setParam('service', s)} labels={links.length <= 120} />
           </div>
           {selected ? (

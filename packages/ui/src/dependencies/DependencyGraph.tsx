@@ -53,7 +53,7 @@ function Graph(p: { layout: GraphLayout; selected: string | null; onSelect: (nam
       </g>
       <g>
         {nodes.map((x, i) => (
-          <g key={x.name} className={`dep-node${i === sel ? ' is-selected' : ''}${x.errors ? ' has-error' : ''}`} transform={`translate(${x.x},${x.y})`}
+          <g key={x.name} className={`dep-node${i === sel ? ' is-selected' : ''}${x.errors > 0 && x.errors / Math.max(1, x.calls) >= 0.05 ? ' has-error' : ''}`} transform={`translate(${x.x},${x.y})`}
             onClick={() => p.onSelect(i === sel ? null : x.name)} role="button" tabIndex={0} aria-label={`service ${x.name}`}
             onKeyDown={(e) => { if (e.key === 'Enter') p.onSelect(x.name); }} data-service={x.name}>
             <rect width={hw} height={hh} rx={6} />

@@ -47,31 +47,46 @@ export function generateTrace(count: number, opts: { seed?: number; traceId?: st
   return spans;
 }
 
-/** Dependency-heavy traces: `services` services, each trace a call chain through a few of them. */
+/** Dependency-heavy traces over `services` services in 6 tiers, each service calling 2-4 fixed services of the next tiers. */
 export function generateServiceMesh(services: number, traces: number, endMs = Date.now()): Span[][] {
   const rand = rng(services * 7919);
+  const tiers = 6, perTier = Math.ceil(services / tiers);
+  const tierOf = (s: number): number => Math.floor(s / perTier);
+  const callees: number[][] = [];
+  for (let s = 0; s < services; s++) {
+    const list: number[] = [];
+    const t = tierOf(s);
+    for (let k = 0; k < 2 + (s % 3) && t + 1 < tiers; k++) {
+      const to = Math.min(tiers - 1, t + (rand() < 0.85 ? 1 : 2));
+      list.push(Math.min(services - 1, to * perTier + Math.floor(rand() * perTier)));
+    }
+    callees.push(list);
+  }
+  // every service below the first tier has at least one caller
+  const called = new Set(callees.flat());
+  for (let s = perTier; s < services; s++) {
+    if (called.has(s)) continue;
+    const from = (tierOf(s) - 1) * perTier + Math.floor(rand() * perTier);
+    (callees[Math.min(from, services - 1)] as number[]).push(s);
+  }
+  const name = (s: number): string => `service-${String(s).padStart(3, '0')}`;
   const out: Span[][] = [];
   for (let t = 0; t < traces; t++) {
     const traceId = hex(0xde900000 + t, 16);
     const spans: Span[] = [];
-    // Services sit in 6 tiers (edge, api, domain, data, ...); calls go one or two tiers down.
-    const tiers = 6, perTier = Math.ceil(services / tiers);
-    const inTier = (t: number): number => Math.min(services - 1, t * perTier + Math.floor(rand() * perTier));
-    let tier = 0;
-    let svc = inTier(0);
+    // Visit every service as an entry point in turn, so each one shows up in the graph.
+    let svc = t % services;
     let ts = (endMs - 60_000) * 1000 + t * 1000;
     let parent: string | undefined;
-    const hops = 3 + Math.floor(rand() * 6);
-    for (let h = 0; h < hops; h++) {
+    for (let h = 0; h < 6; h++) {
+      const options = callees[svc] as number[];
+      if (options.length === 0) break;
+      const next = options[Math.floor(rand() * options.length)] as number;
       const id = hex(t * 100 + h + 1);
-      tier += rand() < 0.8 ? 1 : 2;
-      if (tier >= tiers) break;
-      const next = inTier(tier);
-      const error = rand() < 0.04;
-      spans.push({ traceId, id, ...(parent ? { parentId: parent } : {}), name: 'call', kind: 'CLIENT', timestamp: ts, duration: 1000 - h * 10,
-        localEndpoint: { serviceName: `service-${String(svc).padStart(3, '0')}` }, ...(error ? { tags: { error: 'failed' } } : {}) });
-      spans.push({ traceId, id, ...(parent ? { parentId: parent } : {}), name: 'call', kind: 'SERVER', shared: true, timestamp: ts + 1, duration: 990 - h * 10,
-        localEndpoint: { serviceName: `service-${String(next).padStart(3, '0')}` }, ...(error ? { tags: { error: 'failed' } } : {}) });
+      const error = rand() < (next % 17 === 0 ? 0.3 : 0.01);
+      const tags = error ? { tags: { error: 'failed' } } : {};
+      spans.push({ traceId, id, ...(parent ? { parentId: parent } : {}), name: 'call', kind: 'CLIENT', timestamp: ts, duration: 1000 - h * 10, localEndpoint: { serviceName: name(svc) }, ...tags });
+      spans.push({ traceId, id, ...(parent ? { parentId: parent } : {}), name: 'call', kind: 'SERVER', shared: true, timestamp: ts + 1, duration: 990 - h * 10, localEndpoint: { serviceName: name(next) }, ...tags });
       parent = id;
       svc = next;
       ts += 2;

@@ -15,9 +15,12 @@ export interface MiniMapProps {
   onJump: (fraction: number) => void;
 }
 
-/** Height of the mini-map canvas in pixels. */
-export const MINIMAP_HEIGHT = 64;
-const HEIGHT = MINIMAP_HEIGHT;
+const HEIGHT = 64;
+
+/** Height the mini-map gives `n` rows: up to 8 px a row, at most the canvas height. */
+export function minimapRowsHeight(n: number): number {
+  return Math.min(HEIGHT, Math.max(n, 1) * 8);
+}
 
 /**
  * The whole trace on one canvas (one line per span, drawn once), with the rows in view as a
@@ -49,12 +52,13 @@ export function MiniMap(p: MiniMapProps) {
     ctx.clearRect(0, 0, width, HEIGHT);
     const n = tree.order.length;
     const range = traceEnd - traceStart || 1;
-    const rowH = Math.max(HEIGHT / Math.max(n, 1), 0.5);
+    const used = minimapRowsHeight(n);
+    const rowH = Math.max(used / Math.max(n, 1) - (n < HEIGHT / 4 ? 2 : 0), 0.5);
     let lastColor = '';
     let lastY = -1, lastX0 = -1, lastX1 = -1;
     for (let j = 0; j < n; j++) {
       const i = tree.order[j] as number;
-      const y = Math.floor((j / n) * HEIGHT);
+      const y = Math.floor((j / n) * used);
       const x0 = Math.floor(((tree.start[i] as number) - traceStart) / range * width);
       const x1 = Math.max(x0 + 1, Math.ceil(((tree.end[i] as number) - traceStart) / range * width));
       if (y === lastY && x0 >= lastX0 && x1 <= lastX1) continue; // already covered at this pixel row
@@ -83,7 +87,7 @@ export function MiniMap(p: MiniMapProps) {
     if (!drag) return;
     const { x, y } = local(e);
     setDrag(null);
-    if (Math.abs(x - drag.x0) < 4) p.onJump(Math.max(0, Math.min(1, y / HEIGHT)));
+    if (Math.abs(x - drag.x0) < 4) p.onJump(Math.max(0, Math.min(1, y / minimapRowsHeight(tree.order.length))));
     else p.onWindow(toT(Math.min(drag.x0, x)), toT(Math.max(drag.x0, x)));
   };
   const zoomed = p.from > traceStart || p.to < traceEnd;

@@ -3,13 +3,25 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Message } from '../common/Message.js';
 import { setParam, useLocation } from '../common/router.js';
 import { formatDuration } from '../common/format.js';
-import { MINIMAP_HEIGHT, MiniMap } from './MiniMap.js';
+import { MiniMap, minimapRowsHeight } from './MiniMap.js';
 import { SpanDetail } from './SpanDetail.js';
 import { TimeAxis } from './TimeAxis.js';
 import { TraceHeader } from './TraceHeader.js';
 import { Waterfall } from './Waterfall.js';
 import { ROW_HEIGHT } from './WaterfallRow.js';
 import { criticalSpans, matchSpans, segmentsByNode } from './view-model.js';
+
+/** The URL key of a span: its id, marked when it is the server half of an id shared with its client. */
+function spanKey(s: Span): string {
+  return s.shared ? `${s.id}~server` : s.id;
+}
+
+function findSpan(spans: readonly Span[], key: string): number {
+  const shared = key.endsWith('~server');
+  const id = shared ? key.slice(0, -7) : key;
+  const exact = spans.findIndex((s) => s.id === id && Boolean(s.shared) === shared);
+  return exact >= 0 ? exact : spans.findIndex((s) => s.id === id);
+}
 
 /** A whole trace: header, mini-map, waterfall and span detail. Page state (span, search, toggles) is in the URL. */
 export function TraceView(p: { spans: readonly Span[]; source: string; notes?: string[] }) {
@@ -47,7 +59,7 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   }, [searchText]);
   const matches = useMemo(() => matchSpans(tree, query), [tree, query]);
 
-  const selected = useMemo(() => (openId ? tree.spans.findIndex((s) => s.id === openId) : -1), [tree, openId]);
+  const selected = useMemo(() => (openId ? findSpan(tree.spans, openId) : -1), [tree, openId]);
   const [cursor, setCursor] = useState(-1);
   const scroller = useRef<HTMLDivElement>(null);
   const band = useRef<HTMLDivElement>(null);
@@ -58,13 +70,15 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   }, []);
   const onSelect = useCallback((node: number) => {
     setCursor(node);
-    setParam('span', tree.spans[node]?.id ?? null);
+    const s = tree.spans[node];
+    setParam('span', s ? spanKey(s) : null);
   }, [tree]);
   const onViewport = useCallback((a: number, b: number, total: number) => {
     const el = band.current;
     if (!el) return;
-    el.style.top = `${(a / Math.max(total, 1)) * MINIMAP_HEIGHT}px`;
-    el.style.height = `${Math.max(2, ((b - a) / Math.max(total, 1)) * MINIMAP_HEIGHT)}px`;
+    const h = minimapRowsHeight(total);
+    el.style.top = `${(a / Math.max(total, 1)) * h}px`;
+    el.style.height = `${Math.max(2, ((b - a) / Math.max(total, 1)) * h)}px`;
   }, []);
 
   const reveal = useCallback((node: number) => {
