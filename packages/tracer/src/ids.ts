@@ -34,12 +34,18 @@ export function randomTraceId(wide: boolean): string {
   return id;
 }
 
-const HEX_RE16 = /^[0-9a-f]{16}$/;
-const HEX_RE_TRACE = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+/** True when s[from..to) is all lower-hex (a hand loop: several times faster than a RegExp here). */
+export function isLowerHex(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 /** True for a valid 64-bit span id: 16 lower-hex chars, not all zeros. */
 export function isSpanId(s: string): boolean {
-  return s.length === 16 && HEX_RE16.test(s) && s !== ZERO16;
+  return s.length === 16 && isLowerHex(s, 0, 16) && s !== ZERO16;
 }
 
 /**
@@ -48,10 +54,9 @@ export function isSpanId(s: string): boolean {
  * Returns undefined for anything else.
  */
 export function normalizeWireTraceId(s: string): string | undefined {
-  if (!HEX_RE_TRACE.test(s)) return undefined;
+  if ((s.length !== 16 && s.length !== 32) || !isLowerHex(s, 0, s.length)) return undefined;
   if (s.length === 32 && s.startsWith(ZERO16)) s = s.substring(16);
-  if (s.length === 16 && s === ZERO16) return undefined;
-  if (s.length === 32 && s === ZERO16 + ZERO16) return undefined;
+  if (s === ZERO16) return undefined;
   return s;
 }
 

@@ -27,15 +27,15 @@ export class SkeinSpan extends OtSpan {
   /** Duration in microseconds; -1 until finished. */
   durationMicros = -1;
   /** Tags as [key, value, key, value, ...], null when none. */
-  tagList: unknown[] | null = null;
+  tagList: unknown[] | null;
   /** Logs as [epochMicros, fields, ...], null when none. */
   logList: unknown[] | null = null;
-  private readonly tracerRef: unknown;
 
-  constructor(sink: SpanSink, tracerRef: unknown, ctx: SkeinSpanContext, name: string, startMicros: number) {
+  /** `sink` is the tracer; tagList may be pre-filled (start tags) to size it exactly. */
+  constructor(sink: SpanSink, ctx: SkeinSpanContext, name: string, startMicros: number, tagList: unknown[] | null) {
     super();
     this.sink = sink;
-    this.tracerRef = tracerRef;
+    this.tagList = tagList;
     this.ctx = ctx;
     this.name = name;
     this.startMicros = startMicros;
@@ -55,7 +55,7 @@ export class SkeinSpan extends OtSpan {
   }
 
   protected override _tracer(): never {
-    return this.tracerRef as never;
+    return this.sink as never;
   }
 
   protected override _setOperationName(name: string): void {

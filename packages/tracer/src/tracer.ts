@@ -102,9 +102,25 @@ export class SkeinTracer extends Tracer implements SpanSink {
     }
     const ctx = this.newContext(name, parent);
     const start = options?.startTime === undefined ? nowMicros() : millisToMicros(options.startTime);
-    const span = new SkeinSpan(this, this, ctx, name, start);
     const tags = options?.tags;
-    if (tags !== undefined) for (const k in tags) span.setTag(k, tags[k]);
+    if (tags === undefined) return new SkeinSpan(this, ctx, name, start, null);
+    // Start tags go into an exactly sized list (a queued span's memory matters); sampling.priority
+    // may change the decision, so it goes through setTag.
+    let list: unknown[] | null = null;
+    if (ctx.flags & FLAG_SAMPLED) {
+      const keys = Object.keys(tags);
+      list = new Array<unknown>(keys.length * 2);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        list[2 * i] = k;
+        list[2 * i + 1] = tags[k];
+      }
+    }
+    const span = new SkeinSpan(this, ctx, name, start, list);
+    if ('sampling.priority' in tags) {
+      span.setTag('sampling.priority', tags['sampling.priority']);
+      if (list === null && ctx.flags & FLAG_SAMPLED) for (const k in tags) if (k !== 'sampling.priority') span.setTag(k, tags[k]);
+    }
     return span;
   }
 

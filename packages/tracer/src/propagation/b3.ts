@@ -47,25 +47,27 @@ export function extractB3Single(value: string): WireIds | null {
   const v = value.trim();
   if (v.length === 1) {
     const flags = samplingFlags(v);
-    return flags === undefined || v === 'true' ? null : { traceId: '', spanId: '', parentId: undefined, flags };
+    return flags === undefined ? null : { traceId: '', spanId: '', parentId: undefined, flags };
   }
-  const parts = v.split('-');
-  if (parts.length < 2 || parts.length > 4) return null;
-  const traceId = normalizeWireTraceId(parts[0] ?? '');
-  const spanId = parts[1] ?? '';
+  const d1 = v.indexOf('-');
+  if (d1 !== 16 && d1 !== 32) return null;
+  const traceId = normalizeWireTraceId(v.substring(0, d1));
+  const spanId = v.substring(d1 + 1, d1 + 17);
   if (traceId === undefined || !isSpanId(spanId)) return null;
   let flags = 0;
-  if (parts.length >= 3) {
-    const state = parts[2] ?? '';
-    if (state.length !== 1) return null;
-    const f = samplingFlags(state);
+  let parentId: string | undefined;
+  const rest = v.length - (d1 + 17);
+  if (rest !== 0) {
+    // "-s" or "-s-{16 hex}"
+    if ((rest !== 2 && rest !== 19) || v.charCodeAt(d1 + 17) !== 45) return null;
+    const f = samplingFlags(v.charAt(d1 + 18));
     if (f === undefined) return null;
     flags = f;
-  }
-  let parentId: string | undefined;
-  if (parts.length === 4) {
-    parentId = parts[3] ?? '';
-    if (!isSpanId(parentId)) return null;
+    if (rest === 19) {
+      if (v.charCodeAt(d1 + 19) !== 45) return null;
+      parentId = v.substring(d1 + 20);
+      if (!isSpanId(parentId)) return null;
+    }
   }
   return { traceId, spanId, parentId, flags };
 }

@@ -14,12 +14,24 @@ export interface HeaderBag {
   uberctx?: string[];
 }
 
+/** The canonical spellings Skein (and most tracers) write, matched before any lower-casing. */
+const CANONICAL: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, {
+  'X-B3-TraceId': 'x-b3-traceid',
+  'X-B3-SpanId': 'x-b3-spanid',
+  'X-B3-ParentSpanId': 'x-b3-parentspanid',
+  'X-B3-Sampled': 'x-b3-sampled',
+  'X-B3-Flags': 'x-b3-flags',
+});
+
 function add(bag: HeaderBag, key: string, raw: unknown): void {
+  // Every header we read starts with b, t, u or x (any case): skip the rest without lower-casing.
+  const c0 = key.charCodeAt(0) | 0x20;
+  if (c0 !== 0x62 && c0 !== 0x74 && c0 !== 0x75 && c0 !== 0x78) return;
   let value: string;
   if (typeof raw === 'string') value = raw;
   else if (Array.isArray(raw)) value = raw.filter((v) => typeof v === 'string').join(',');
   else return;
-  const k = key.toLowerCase();
+  const k = CANONICAL[key] ?? key.toLowerCase();
   switch (k) {
     case 'b3':
       bag.b3 = value;

@@ -71,31 +71,32 @@ export class Propagator {
 
   /** Reads a context from the carrier, or null when none is there or it is malformed. */
   extractFrom(format: string, carrier: unknown): SkeinSpanContext | null {
-    const baggage: Record<string, string> = {};
+    let baggage: Record<string, string> | undefined;
     let ids: WireIds | null = null;
     let traceState: string | undefined;
-    if (format === FORMAT_BINARY) {
-      if (carrier === null || typeof carrier !== 'object') return null;
-      ids = decodeBinary((carrier as { buffer?: unknown }).buffer, baggage);
-    } else if (format === FORMAT_HTTP_HEADERS || format === FORMAT_TEXT_MAP) {
+    if (format === FORMAT_HTTP_HEADERS || format === FORMAT_TEXT_MAP) {
       const bag = readCarrier(carrier);
       if (bag === null) return null;
-      for (const f of PROPAGATION_FORMATS) {
+      for (let i = 0; i < PROPAGATION_FORMATS.length; i++) {
+        const f = PROPAGATION_FORMATS[i] as PropagationFormat;
         ids = idsFrom(f, bag);
         if (ids !== null) {
           if (f === 'w3c' && bag.tracestate !== undefined) traceState = bag.tracestate.trim();
           break;
         }
       }
-      if (bag.baggage !== undefined) extractBaggage(bag.baggage, baggage);
-      if (bag.uberctx !== undefined) extractUberBaggage(bag.uberctx, baggage);
+      if (ids === null) return null;
+      if (bag.baggage !== undefined) extractBaggage(bag.baggage, (baggage ??= {}));
+      if (bag.uberctx !== undefined) extractUberBaggage(bag.uberctx, (baggage ??= {}));
+    } else if (format === FORMAT_BINARY) {
+      if (carrier === null || typeof carrier !== 'object') return null;
+      baggage = {};
+      ids = decodeBinary((carrier as { buffer?: unknown }).buffer, baggage);
+      if (ids === null) return null;
+    } else {
+      return null;
     }
-    if (ids === null) return null;
-    let hasBaggage = false;
-    for (const _k in baggage) {
-      hasBaggage = true;
-      break;
-    }
-    return new SkeinSpanContext(ids.traceId, ids.spanId, ids.parentId, ids.flags | FLAG_REMOTE, hasBaggage ? baggage : undefined, traceState);
+    if (baggage !== undefined && Object.keys(baggage).length === 0) baggage = undefined;
+    return new SkeinSpanContext(ids.traceId, ids.spanId, ids.parentId, ids.flags | FLAG_REMOTE, baggage, traceState);
   }
 }

@@ -1,9 +1,8 @@
-import { padTraceId32 } from '../ids.js';
+import { isLowerHex, padTraceId32 } from '../ids.js';
 import { FLAG_DECIDED, FLAG_SAMPLED, type Baggage, type SkeinSpanContext } from '../span-context.js';
 import type { HeaderSetter } from './carrier.js';
 import type { WireIds } from './ids-wire.js';
 
-const TRACEPARENT_RE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const ZERO32 = '00000000000000000000000000000000';
 
 /**
@@ -12,14 +11,17 @@ const ZERO32 = '00000000000000000000000000000000';
  */
 export function extractTraceparent(value: string): WireIds | null {
   const v = value.trim();
-  const m = TRACEPARENT_RE.exec(v);
-  if (m === null) return null;
-  const [, version, rawTrace, spanId, flagsHex, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+  // version(2) - trace-id(32) - parent-id(16) - flags(2) [ - future fields, versions > 00 only ]
+  if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return null;
+  if (!isLowerHex(v, 0, 2) || !isLowerHex(v, 3, 35) || !isLowerHex(v, 36, 52) || !isLowerHex(v, 53, 55)) return null;
+  const version = v.substring(0, 2);
   if (version === 'ff') return null;
-  if (version === '00' && rest !== undefined) return null;
+  if (v.length > 55 && (version === '00' || v.charCodeAt(55) !== 45)) return null;
+  const rawTrace = v.substring(3, 35);
+  const spanId = v.substring(36, 52);
   if (rawTrace === ZERO32 || spanId === '0000000000000000') return null;
   const traceId = rawTrace.startsWith('0000000000000000') ? rawTrace.substring(16) : rawTrace;
-  const sampled = (parseInt(flagsHex, 16) & 1) === 1;
+  const sampled = (parseInt(v.substring(53, 55), 16) & 1) === 1;
   return { traceId, spanId, parentId: undefined, flags: FLAG_DECIDED | (sampled ? FLAG_SAMPLED : 0) };
 }
 
