@@ -54,6 +54,12 @@ export async function createServer(config: Config, options: CreateServerOptions 
   }
   const collectorAddresses: string[] = [];
   let closing: Promise<void> | undefined;
+  // Answers given while draining close their keep-alive connection, so close() does not
+  // wait for clients to hang up (Fastify only closes connections idle when close starts).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (closing !== undefined) reply.header('connection', 'close');
+    done(null, payload);
+  });
   return {
     config,
     app,
@@ -72,11 +78,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     },
     close() {
       closing ??= (async () => {
-        // New messages are refused from here on; those being stored finish first.
-        const drained = ingest.close();
+        // Each intake stops and finishes what it has in flight (HTTP requests whose body is
+        // still arriving included); then the pipeline refuses anything late and drains.
         await Promise.all(collectors.map((c) => c.close()));
         await app.close();
-        await drained;
+        await ingest.close();
         await storage.close();
       })();
       return closing;

@@ -29,8 +29,6 @@ const badJson: [string, string | Uint8Array][] = [
   ...[1, 2, 3].map((seed): [string, Uint8Array] => [`random bytes ${seed}`, randomBytes(seed, 64 * seed * seed)]),
   ...[1, 10, goodJson.length / 2, goodJson.length - 1].map((n): [string, string] => [`truncated at ${n}`, goodJson.slice(0, Math.floor(n))]),
   ['deeply nested arrays', `${'['.repeat(200_000)}${']'.repeat(200_000)}`],
-  ['deeply nested tags', `[{"traceId":"1","id":"1","tags":${'{"a":'.repeat(100_000)}"x"${'}'.repeat(100_000)}}]`],
-  ['deeply nested endpoint', `[{"traceId":"1","id":"1","localEndpoint":${'{"serviceName":'.repeat(50_000)}"x"${'}'.repeat(50_000)}}]`],
   ['huge traceId', JSON.stringify([{ traceId: 'a'.repeat(1_000_000), id: '1' }])],
   ['huge non-hex id', JSON.stringify([{ traceId: '1', id: 'z'.repeat(500_000) }])],
   ['an object, not a list', '{"traceId":"1","id":"1"}'],
@@ -43,18 +41,37 @@ const badJson: [string, string | Uint8Array][] = [
   ['id as a boolean', JSON.stringify([{ traceId: '1', id: true }])],
   ['annotations as a string', JSON.stringify([{ traceId: '1', id: '1', annotations: 'x' }])],
   ['annotation without value', JSON.stringify([{ traceId: '1', id: '1', annotations: [{ timestamp: 1 }] }])],
-  ['tags as a list', JSON.stringify([{ traceId: '1', id: '1', tags: [1] }])],
-  ['null tag value', JSON.stringify([{ traceId: '1', id: '1', tags: { a: null } }])],
   ['timestamp as text', JSON.stringify([{ traceId: '1', id: '1', timestamp: 'yesterday' }])],
-  ['endpoint as a number', JSON.stringify([{ traceId: '1', id: '1', localEndpoint: 5 }])],
-  ['unknown kind', JSON.stringify([{ traceId: '1', id: '1', kind: 'SIDEWAYS' }])],
   ['traceId too long', JSON.stringify([{ traceId: '1'.repeat(33), id: '1' }])],
-  ['id too long', JSON.stringify([{ traceId: '1', id: '1'.repeat(17) }])],
   ['non-hex id', JSON.stringify([{ traceId: '1', id: 'xyz' }])],
   ['upper-case traceId', JSON.stringify([{ traceId: 'ABCDEF0123456789', id: '1' }])],
   ['all-zero id', JSON.stringify([{ traceId: '1', id: '0000000000000000' }])],
   ['missing traceId', JSON.stringify([{ id: '1' }])],
   ['bad span after good ones', JSON.stringify([...good('0000000000000e03'), { traceId: '1', id: 'nope' }])],
+];
+
+/** Bodies only JSON v2 must refuse (v1 ignores these fields, as Zipkin does). */
+const badV2Only: [string, string][] = [
+  ['deeply nested tags', `[{"traceId":"1","id":"1","tags":${'{"a":'.repeat(100_000)}"x"${'}'.repeat(100_000)}}]`],
+  ['deeply nested endpoint', `[{"traceId":"1","id":"1","localEndpoint":${'{"serviceName":'.repeat(50_000)}"x"${'}'.repeat(50_000)}}]`],
+  ['tags as a list', JSON.stringify([{ traceId: '1', id: '1', tags: [1] }])],
+  ['null tag value', JSON.stringify([{ traceId: '1', id: '1', tags: { a: null } }])],
+  ['endpoint as a number', JSON.stringify([{ traceId: '1', id: '1', localEndpoint: 5 }])],
+  ['unknown kind', JSON.stringify([{ traceId: '1', id: '1', kind: 'SIDEWAYS' }])],
+  // v1 reads a 17-32 character span id by its low 64 bits, as Zipkin's v1 reader does.
+  ['id too long', JSON.stringify([{ traceId: '1', id: '1'.repeat(17) }])],
+];
+
+/** Bodies only JSON v1 must refuse. */
+const badV1Only: [string, string][] = [
+  ['id far too long', JSON.stringify([{ traceId: '1', id: '1'.repeat(33) }])],
+  ['binaryAnnotations as a string', JSON.stringify([{ traceId: '1', id: '1', binaryAnnotations: 'x' }])],
+  ['binary annotation without key', JSON.stringify([{ traceId: '1', id: '1', binaryAnnotations: [{ value: 'x' }] }])],
+  ['annotation endpoint as a number', JSON.stringify([{ traceId: '1', id: '1', annotations: [{ timestamp: 1, value: 'cs', endpoint: 7 }] }])],
+  [
+    'deeply nested binary annotation endpoint',
+    `[{"traceId":"1","id":"1","binaryAnnotations":[{"key":"k","value":"v","endpoint":${'{"serviceName":'.repeat(50_000)}"x"${'}'.repeat(50_000)}}]}]`,
+  ],
 ];
 
 /** Bodies the binary endpoints must refuse. */
@@ -95,9 +112,12 @@ describe('bad input to every collector endpoint', () => {
     expect(text.length, label).toBeLessThan(2000);
   }
 
-  for (const [path, type] of [['/api/v2/spans', 'application/json'], ['/api/v1/spans', 'application/json']] as const) {
+  for (const [path, type, only] of [
+    ['/api/v2/spans', 'application/json', badV2Only],
+    ['/api/v1/spans', 'application/json', badV1Only],
+  ] as const) {
     it(`${path} ${type} refuses each bad body with a clear 4xx`, async () => {
-      for (const [label, body] of badJson) await expectRefused(path, type, label, body);
+      for (const [label, body] of [...badJson, ...only]) await expectRefused(path, type, label, body);
       for (const [label, body] of badJson.slice(0, 8)) await expectRefused(path, type, `gzip ${label}`, body, true);
     });
   }

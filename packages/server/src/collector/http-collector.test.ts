@@ -36,7 +36,9 @@ describe('HTTP collector', () => {
     expect(await stored('0000000000000a01')).toHaveLength(spans.length);
   });
 
-  it('treats a missing Content-Type and a charset parameter as JSON', async () => {
+  it('treats a missing Content-Type, text/plain and a charset parameter as JSON', async () => {
+    expect((await post(t.url, JSON.stringify(trace('skew.json', '0000000000000a08')))).status).toBe(202);
+    expect(await stored('0000000000000a08')).toHaveLength(4);
     expect((await post(t.url, json(trace('skew.json', '0000000000000a02')))).status).toBe(202);
     const res = await post(t.url, json(trace('skew.json', '0000000000000a03')), { 'content-type': 'Application/JSON; charset=utf-8' });
     expect(res.status).toBe(202);
@@ -94,7 +96,7 @@ describe('HTTP collector', () => {
   });
 
   it('answers 415 to an unknown content type or encoding, naming what is accepted', async () => {
-    const res = await post(t.url, json([]), { 'content-type': 'text/plain' });
+    const res = await post(t.url, json([]), { 'content-type': 'application/xml' });
     expect(res.status).toBe(415);
     expect(res.headers.get('skein-error-code')).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(await res.text()).toContain('application/json');

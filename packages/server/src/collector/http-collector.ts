@@ -9,9 +9,12 @@ export const HTTP_TRANSPORT = 'http';
 /** Media type → codec of one endpoint; '' is a request without Content-Type. */
 type CodecTable = ReadonlyMap<string, SpanCodec>;
 
+// Zipkin reads any type but protobuf as JSON; Skein keeps its missing-type and text/plain
+// leniency (fetch and XHR label string bodies text/plain) but answers 415 to other types.
 const V2: CodecTable = new Map([
   ['', ZIPKIN_JSON_V2],
   ['application/json', ZIPKIN_JSON_V2],
+  ['text/plain', ZIPKIN_JSON_V2],
   ['application/x-protobuf', ZIPKIN_PROTO3],
   ['application/protobuf', ZIPKIN_PROTO3],
 ]);
@@ -19,6 +22,7 @@ const V2: CodecTable = new Map([
 const V1: CodecTable = new Map([
   ['', ZIPKIN_JSON_V1],
   ['application/json', ZIPKIN_JSON_V1],
+  ['text/plain', ZIPKIN_JSON_V1],
   ['application/x-thrift', ZIPKIN_THRIFT],
 ]);
 
@@ -34,7 +38,7 @@ function codecFor(table: CodecTable, request: FastifyRequest): SpanCodec {
   const type = mediaType(request);
   const codec = table.get(type);
   if (codec === undefined) {
-    const accepted = [...table.keys()].filter((k) => k !== '').join(', ');
+    const accepted = [...table.keys()].filter((k) => k !== '' && k !== 'text/plain').join(', ');
     throw new ServerError('UNSUPPORTED_MEDIA_TYPE', 415, `Content-Type ${JSON.stringify(type)} is not accepted here: use ${accepted}`);
   }
   return codec;

@@ -9,6 +9,8 @@ class GatedStorage extends InMemoryStorage {
   private open: (() => void) | undefined;
   failWith: Error | undefined;
   health: CheckResult = { ok: true };
+  /** Spans accept() completed, kept across close(). */
+  accepted = 0;
 
   hold(): void {
     this.gate = new Promise((resolve) => (this.open = resolve));
@@ -22,7 +24,8 @@ class GatedStorage extends InMemoryStorage {
   override async accept(spans: readonly Span[]): Promise<void> {
     if (this.failWith !== undefined) throw this.failWith;
     await this.gate;
-    return super.accept(spans);
+    await super.accept(spans);
+    this.accepted += spans.length;
   }
 
   override async check(): Promise<CheckResult> {
@@ -147,10 +150,13 @@ describe('ingest pipeline over HTTP', () => {
     await new Promise((r) => setTimeout(r, 100));
     const closed = server.close();
     await new Promise((r) => setTimeout(r, 50));
-    await expect(server.server.pipeline.ingest(spans('00000000000000c8', 1), 'test')).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    const late = await fetch(server.url + '/health').catch(() => undefined);
+    expect(late === undefined || late.status === 503).toBe(true);
     store.release();
     expect((await pending).status).toBe(202);
     await closed;
+    expect(store.accepted).toBe(3);
+    await expect(server.server.pipeline.ingest(spans('00000000000000c8', 1), 'test')).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 });
 
