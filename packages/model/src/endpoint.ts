@@ -1,6 +1,20 @@
 import { SpanValidationError } from './errors.js';
 import { isRecord, typeError, wholeNumber } from './fields.js';
 import { parseIp } from './ip.js';
+import type { ParsedIp } from './ip.js';
+
+// The same few host addresses arrive over and over; remember their parse (bounded).
+const ipCache = new Map<string, ParsedIp | null>();
+
+function cachedParseIp(s: string): ParsedIp | undefined {
+  if (s.length > 45) return undefined; // longer than any IP literal; never cache junk
+  const hit = ipCache.get(s);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseIp(s);
+  if (ipCache.size >= 4096) ipCache.clear();
+  ipCache.set(s, parsed ?? null);
+  return parsed;
+}
 import type { Endpoint } from './span.js';
 
 /**
@@ -21,11 +35,17 @@ export function normalizeEndpoint(input: unknown, index: number, field: string):
     if (sn.length > 0) serviceName = sn.toLowerCase();
   }
   // Zipkin reads ipv4 and ipv6 through one parser: an address lands in the family it is.
-  for (const key of ['ipv4', 'ipv6'] as const) {
-    const raw = input[key];
-    if (raw === undefined || raw === null) continue;
-    if (typeof raw !== 'string') throw typeError(index, `${field}.${key}`, 'a string', raw);
-    const ip = parseIp(raw);
+  const v4 = input.ipv4;
+  if (v4 !== undefined && v4 !== null) {
+    if (typeof v4 !== 'string') throw typeError(index, `${field}.ipv4`, 'a string', v4);
+    const ip = cachedParseIp(v4);
+    if (ip?.ipv4 !== undefined) ipv4 = ip.ipv4;
+    else if (ip?.ipv6 !== undefined) ipv6 = ip.ipv6;
+  }
+  const v6 = input.ipv6;
+  if (v6 !== undefined && v6 !== null) {
+    if (typeof v6 !== 'string') throw typeError(index, `${field}.ipv6`, 'a string', v6);
+    const ip = cachedParseIp(v6);
     if (ip?.ipv4 !== undefined) ipv4 = ip.ipv4;
     else if (ip?.ipv6 !== undefined) ipv6 = ip.ipv6;
   }

@@ -52,9 +52,43 @@ export function spanJsonV2(s: Span): string {
   return `${out}}`;
 }
 
+function endpointView(e: Endpoint | undefined): object | undefined {
+  if (e === undefined) return undefined;
+  const port = e.port !== undefined && e.port > 0 ? e.port : undefined;
+  if (e.serviceName === undefined && e.ipv4 === undefined && e.ipv6 === undefined && port === undefined) return undefined;
+  return { serviceName: e.serviceName, ipv4: e.ipv4, ipv6: e.ipv6, port };
+}
+
+/**
+ * A plain object with exactly the v2 fields in Zipkin's order; undefined fields are left out by
+ * JSON.stringify. One native stringify of these views is faster than concatenating per field.
+ */
+function spanView(s: Span): object {
+  const anns = s.annotations;
+  const tags = s.tags;
+  return {
+    traceId: s.traceId,
+    parentId: s.parentId,
+    id: s.id,
+    kind: s.kind,
+    name: s.name,
+    timestamp: s.timestamp !== undefined && s.timestamp > 0 ? s.timestamp : undefined,
+    duration: s.duration !== undefined && s.duration > 0 ? s.duration : undefined,
+    localEndpoint: endpointView(s.localEndpoint),
+    remoteEndpoint: endpointView(s.remoteEndpoint),
+    annotations: anns !== undefined && anns.length > 0 ? anns.map((a) => ({ timestamp: a.timestamp, value: a.value })) : undefined,
+    tags: tags !== undefined && hasKeys(tags) ? tags : undefined,
+    debug: s.debug === true ? true : undefined,
+    shared: s.shared === true ? true : undefined,
+  };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Encodes spans as a Zipkin JSON v2 list. */
 export function encodeJsonV2(spans: readonly Span[]): Uint8Array {
-  let out = '[';
-  for (let i = 0; i < spans.length; i++) out += (i === 0 ? '' : ',') + spanJsonV2(spans[i]!);
-  return utf8Bytes(`${out}]`);
+  return utf8Bytes(JSON.stringify(spans.map(spanView)));
 }
