@@ -5,7 +5,7 @@ import { parseJsonBody, utf8Bytes } from '../zipkin-json-v2/json-body.js';
 import { toV1 } from './from-v2.js';
 import { readV1Span } from './read.js';
 import { V1ToV2 } from './to-v2.js';
-import { v1SpanJson } from './write.js';
+import { v1SpanView } from './write.js';
 
 function decodeJsonV1(body: Uint8Array): Span[] {
   const input = parseJsonBody(body);
@@ -20,9 +20,7 @@ function decodeJsonV1(body: Uint8Array): Span[] {
 }
 
 function encodeJsonV1(spans: readonly Span[]): Uint8Array {
-  let out = '[';
-  for (let i = 0; i < spans.length; i++) out += (i === 0 ? '' : ',') + v1SpanJson(toV1(spans[i] as Span));
-  return utf8Bytes(`${out}]`);
+  return utf8Bytes(JSON.stringify(spans.map((s) => v1SpanView(toV1(s)))));
 }
 
 /**

@@ -1,38 +1,39 @@
 import type { Endpoint } from '@skein/model';
 import type { V1Span } from './v1-span.js';
 
-const str = JSON.stringify;
-
-/** v1 endpoint JSON: serviceName is always written (empty when unknown), as v1 readers require it. */
-function endpointJson(e: Endpoint): string {
-  let out = `{"serviceName":${str(e.serviceName ?? '')}`;
-  if (e.ipv4 !== undefined) out += `,"ipv4":${str(e.ipv4)}`;
-  if (e.ipv6 !== undefined) out += `,"ipv6":${str(e.ipv6)}`;
-  if (e.port !== undefined && e.port > 0) out += `,"port":${e.port}`;
-  return `${out}}`;
+/** v1 endpoint: serviceName is always written (empty when unknown), as v1 readers require it. */
+function endpointView(e: Endpoint): object {
+  return { serviceName: e.serviceName ?? '', ipv4: e.ipv4, ipv6: e.ipv6, port: e.port !== undefined && e.port > 0 ? e.port : undefined };
 }
 
-/** JSON text of a v1 span in Zipkin's field order. */
-export function v1SpanJson(s: V1Span): string {
-  let out = `{"traceId":${str(s.traceId)}`;
-  if (s.parentId !== undefined) out += `,"parentId":${str(s.parentId)}`;
-  out += `,"id":${str(s.id)},"name":${str(s.name ?? '')}`;
-  if (s.timestamp !== 0) out += `,"timestamp":${s.timestamp}`;
-  if (s.duration !== 0) out += `,"duration":${s.duration}`;
-  if (s.annotations.length > 0) {
-    const parts = s.annotations.map((a) => {
-      const e = a.endpoint === undefined ? '' : `,"endpoint":${endpointJson(a.endpoint)}`;
-      return `{"timestamp":${a.timestamp},"value":${str(a.value)}${e}}`;
-    });
-    out += `,"annotations":[${parts.join(',')}]`;
-  }
-  if (s.binaryAnnotations.length > 0) {
-    const parts = s.binaryAnnotations.map((b) => {
-      const e = b.endpoint === undefined ? '' : `,"endpoint":${endpointJson(b.endpoint)}`;
-      return `{"key":${str(b.key)},"value":${b.value === undefined ? 'true' : str(b.value)}${e}}`;
-    });
-    out += `,"binaryAnnotations":[${parts.join(',')}]`;
-  }
-  if (s.debug) out += ',"debug":true';
-  return `${out}}`;
+/**
+ * A plain object with the v1 fields in Zipkin's order (undefined ones are left out by
+ * JSON.stringify); the same endpoint object is converted once per span.
+ */
+export function v1SpanView(s: V1Span): object {
+  let last: Endpoint | undefined;
+  let lastView: object | undefined;
+  const view = (e: Endpoint | undefined): object | undefined => {
+    if (e === undefined) return undefined;
+    if (e !== last) {
+      last = e;
+      lastView = endpointView(e);
+    }
+    return lastView;
+  };
+  return {
+    traceId: s.traceId,
+    parentId: s.parentId,
+    id: s.id,
+    name: s.name ?? '',
+    timestamp: s.timestamp !== 0 ? s.timestamp : undefined,
+    duration: s.duration !== 0 ? s.duration : undefined,
+    annotations: s.annotations.length > 0
+      ? s.annotations.map((a) => ({ timestamp: a.timestamp, value: a.value, endpoint: view(a.endpoint) }))
+      : undefined,
+    binaryAnnotations: s.binaryAnnotations.length > 0
+      ? s.binaryAnnotations.map((b) => ({ key: b.key, value: b.value ?? true, endpoint: view(b.endpoint) }))
+      : undefined,
+    debug: s.debug ? true : undefined,
+  };
 }

@@ -1,57 +1,6 @@
 import type { Endpoint, Span } from '@skein/model';
 import { utf8Bytes } from './json-body.js';
 
-const str = JSON.stringify;
-
-/** JSON text of an endpoint, or '' when it has no fields. */
-export function endpointJson(e: Endpoint): string {
-  let out = '';
-  if (e.serviceName !== undefined) out += `,"serviceName":${str(e.serviceName)}`;
-  if (e.ipv4 !== undefined) out += `,"ipv4":${str(e.ipv4)}`;
-  if (e.ipv6 !== undefined) out += `,"ipv6":${str(e.ipv6)}`;
-  if (e.port !== undefined && e.port > 0) out += `,"port":${e.port}`;
-  return out === '' ? '' : `{${out.slice(1)}}`;
-}
-
-/** JSON text of a tags object: keys in their own order, string values. */
-export function tagsJson(tags: Record<string, string>): string {
-  let out = '';
-  for (const k of Object.keys(tags)) out += `,${str(k)}:${str(tags[k])}`;
-  return `{${out.slice(1)}}`;
-}
-
-/** JSON v2 text of one span, fields in Zipkin's order; absent fields omitted. */
-export function spanJsonV2(s: Span): string {
-  let out = `{"traceId":${str(s.traceId)}`;
-  if (s.parentId !== undefined) out += `,"parentId":${str(s.parentId)}`;
-  out += `,"id":${str(s.id)}`;
-  if (s.kind !== undefined) out += `,"kind":"${s.kind}"`;
-  if (s.name !== undefined) out += `,"name":${str(s.name)}`;
-  if (s.timestamp !== undefined && s.timestamp > 0) out += `,"timestamp":${s.timestamp}`;
-  if (s.duration !== undefined && s.duration > 0) out += `,"duration":${s.duration}`;
-  if (s.localEndpoint !== undefined) {
-    const e = endpointJson(s.localEndpoint);
-    if (e !== '') out += `,"localEndpoint":${e}`;
-  }
-  if (s.remoteEndpoint !== undefined) {
-    const e = endpointJson(s.remoteEndpoint);
-    if (e !== '') out += `,"remoteEndpoint":${e}`;
-  }
-  const anns = s.annotations;
-  if (anns !== undefined && anns.length > 0) {
-    out += ',"annotations":[';
-    for (let i = 0; i < anns.length; i++) {
-      const a = anns[i]!;
-      out += `${i === 0 ? '' : ','}{"timestamp":${a.timestamp},"value":${str(a.value)}}`;
-    }
-    out += ']';
-  }
-  if (s.tags !== undefined && Object.keys(s.tags).length > 0) out += `,"tags":${tagsJson(s.tags)}`;
-  if (s.debug === true) out += ',"debug":true';
-  if (s.shared === true) out += ',"shared":true';
-  return `${out}}`;
-}
-
 function endpointView(e: Endpoint | undefined): object | undefined {
   if (e === undefined) return undefined;
   const port = e.port !== undefined && e.port > 0 ? e.port : undefined;
