@@ -10,11 +10,11 @@ export interface TreeProblem {
 }
 
 const MESSAGES: Record<TreeProblemCode, string> = {
-  MISSING_PARENT: 'spans reference a parent that is not in the trace; shown under the root',
+  MISSING_PARENT: 'the parent is not in the trace; shown under the root',
   MISSING_ROOT: 'the trace has no root span (headless); the root-most spans are shown at the top level',
-  MULTIPLE_ROOTS: 'the trace has more than one root span',
-  CYCLE: 'spans form a parent cycle; the cycle was cut to show them',
-  NO_TIMESTAMP: 'spans have no timestamp; placed at their parent\'s start',
+  MULTIPLE_ROOTS: 'more than one root span in the trace',
+  CYCLE: 'parents form a cycle; the cycle was cut here to show it',
+  NO_TIMESTAMP: 'no timestamp; placed at the parent\'s start',
 };
 
 /** Collects problems by code, keeping at most a few example span ids per code. */

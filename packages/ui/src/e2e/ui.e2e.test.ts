@@ -172,8 +172,8 @@ describe('Skein UI in Chromium', () => {
     await page.waitForSelector('.wf-row');
     expect(await page.locator('.wf-row').count()).toBe(5);
     const problems = await page.textContent('[data-testid=tree-problems]');
-    expect(problems).toContain('parent cycle');
-    expect(problems).toContain('parent that is not in the trace');
+    expect(problems).toContain('parents form a cycle');
+    expect(problems).toContain('the parent is not in the trace');
     await shot(page, 'trace-cycles');
     await page.close();
   }, 60_000);

@@ -47,10 +47,10 @@ export function MiniMap(p: MiniMapProps) {
     if (!c || !ctx) return;
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(width * dpr);
-    c.height = Math.round(HEIGHT * dpr);
+    const n = tree.order.length;
+    c.height = Math.round(minimapRowsHeight(n) * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, HEIGHT);
-    const n = tree.order.length;
     const range = traceEnd - traceStart || 1;
     const used = minimapRowsHeight(n);
     const rowH = Math.max(used / Math.max(n, 1) - (n < HEIGHT / 4 ? 2 : 0), 0.5);
@@ -92,9 +92,9 @@ export function MiniMap(p: MiniMapProps) {
   };
   const zoomed = p.from > traceStart || p.to < traceEnd;
   return (
-    <div className="minimap" ref={box} onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} data-testid="minimap"
+    <div className="minimap" ref={box} style={{ height: minimapRowsHeight(tree.order.length) + 2 }} onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} data-testid="minimap"
       title="Drag to zoom the timeline to a time window; click to jump to rows">
-      <canvas ref={canvas} style={{ width, height: HEIGHT }} />
+      <canvas ref={canvas} style={{ width, height: minimapRowsHeight(tree.order.length) }} />
       {zoomed ? (
         <>
           <div className="minimap-shade" style={{ left: 0, width: toX(p.from) }} />

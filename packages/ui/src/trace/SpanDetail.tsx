@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { serviceColor } from '../common/colors.js';
 import { formatBytes, formatDuration, formatTimestamp } from '../common/format.js';
 
-const MAX_SHOWN = 4000;
+const MAX_SHOWN = 2000;
 
 function copy(text: string): void {
   void navigator.clipboard?.writeText(text).catch(() => undefined);
@@ -30,9 +30,9 @@ function TagValue(p: { value: string; name: string }) {
   if (p.value.length <= MAX_SHOWN) return <span className="tag-value">{p.value}</span>;
   return (
     <span className="tag-value">
-      {p.value.slice(0, MAX_SHOWN)}
-      <em className="truncated"> … truncated: {formatBytes(p.value.length)} in all. </em>
+      <em className="truncated">Showing the first {MAX_SHOWN.toLocaleString('en')} characters; truncated: {formatBytes(p.value.length)} in all. </em>
       <CopyButton text={p.value} label={`full value of ${p.name}`} />
+      <span className="tag-long">{p.value.slice(0, MAX_SHOWN)}…</span>
     </span>
   );
 }

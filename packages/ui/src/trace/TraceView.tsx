@@ -63,6 +63,8 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
   const [cursor, setCursor] = useState(-1);
   const scroller = useRef<HTMLDivElement>(null);
   const band = useRef<HTMLDivElement>(null);
+  // Arrow keys work as soon as a trace opens.
+  useEffect(() => { scroller.current?.focus({ preventScroll: true }); }, [tree]);
 
   const onToggle = useCallback((node: number) => {
     setCollapsed((c) => { c[node] = c[node] ? 0 : 1; return c; });
@@ -131,7 +133,7 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
       {(p.notes ?? []).map((n) => <Message key={n} kind="warn" title={n} />)}
       {tree.problems.length > 0 ? (
         <Message kind="warn" title="Parts of this trace are malformed; everything that could be placed is shown." testId="tree-problems">
-          <ul>{tree.problems.map((x) => <li key={x.code}>{x.count} {x.message} ({x.spanIds.join(', ')}{x.count > x.spanIds.length ? ', …' : ''})</li>)}</ul>
+          <ul>{tree.problems.map((x) => <li key={x.code}>{x.count} {x.count === 1 ? 'span' : 'spans'}: {x.message} ({x.spanIds.join(', ')}{x.count > x.spanIds.length ? ', …' : ''})</li>)}</ul>
         </Message>
       ) : null}
       {openId && selected < 0 ? <Message kind="warn" title={`Span ${openId} is not in this trace.`} /> : null}
