@@ -1,4 +1,5 @@
 import { CodecError } from '@skein/model';
+import { jsonErrorIndex } from './json-error-offset.js';
 
 const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
@@ -11,8 +12,8 @@ function malformed(text: string, err: unknown): CodecError {
   const detail = err instanceof Error ? err.message : String(err);
   const m = /at position (\d+)/.exec(detail);
   let offset = -1;
-  if (m?.[1] !== undefined) offset = byteOffset(text, Number(m[1]));
-  else if (detail.includes('Unexpected end')) offset = byteOffset(text, text.length);
+  const at = m?.[1] !== undefined ? Number(m[1]) : jsonErrorIndex(text);
+  if (at >= 0) offset = byteOffset(text, at);
   // V8 quotes the whole input in some messages; keep only its first words.
   const reason = detail.replace(/, ".*" is not valid JSON$/s, '').slice(0, 120);
   const where = offset >= 0 ? ` at byte ${offset}` : '';

@@ -75,6 +75,10 @@ describe('ZIPKIN_JSON_V2.decode edge bodies', () => {
     expect(err.code).toBe('JSON_MALFORMED');
     expect((err as CodecError).offset).toBe(18);
     expect(err.message).toContain('at byte 18');
+    // V8 gives no position for these; the fallback scanner finds it
+    expect((skeinError(() => ZIPKIN_JSON_V2.decode(bytes('[{"a":1},,]'))) as CodecError).offset).toBe(9);
+    expect((skeinError(() => ZIPKIN_JSON_V2.decode(bytes('["é",x]'))) as CodecError).offset).toBe(6);
+    expect((skeinError(() => ZIPKIN_JSON_V2.decode(bytes('[{"a":'))) as CodecError).offset).toBe(6);
   });
   it('reports truncated JSON at every cut of a real trace', () => {
     const [, body] = fixtures().find(([n]) => n.endsWith('yelp.json')) as [string, Uint8Array];
