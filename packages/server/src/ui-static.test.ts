@@ -29,6 +29,13 @@ describe('UI static files', () => {
     expect(js.headers.get('content-type')).toMatch(/javascript/);
   });
 
+  it('lets browsers keep hashed assets but revalidate index.html', async () => {
+    expect((await fetch(`${t.url}/assets/app.js`)).headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${t.url}/`)).headers.get('cache-control')).toBe('no-cache');
+    const page = await fetch(`${t.url}/traces/463ac35c9f6413ad`, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+  });
+
   it("answers the UI's own routes with index.html", async () => {
     for (const path of ['/traces/463ac35c9f6413ad', '/dependencies', '/compare?a=1&b=2', '/upload']) {
       const res = await fetch(`${t.url}${path}`, { headers: { accept: 'text/html' } });

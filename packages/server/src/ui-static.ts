@@ -57,7 +57,14 @@ export async function registerUi(app: FastifyInstance, dir: string | undefined):
     app.setNotFoundHandler(notFound);
     return;
   }
-  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: dir, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: false,
+    // Vite names assets by content hash, so they never change; index.html must be revalidated
+    // so a new build is picked up at once.
+    setHeaders: (reply, path) => {
+      reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
   app.setNotFoundHandler((request, reply) => {
     if (isPageRequest(request)) {
       reply.type('text/html; charset=utf-8').sendFile('index.html');
