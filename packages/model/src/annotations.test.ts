@@ -43,6 +43,7 @@ describe('normalizeAnnotations', () => {
   it('rejects wrong types', () => {
     expect(fails(() => normalizeAnnotations([{ timestamp: '1', value: 'a' }], 0)).code).toBe('SPAN_INVALID_ANNOTATION');
     expect(fails(() => normalizeAnnotations([{ timestamp: 1.5, value: 'a' }], 0)).code).toBe('SPAN_INVALID_ANNOTATION');
+    expect(fails(() => normalizeAnnotations([{ timestamp: 2 ** 64, value: 'a' }], 0)).code).toBe('SPAN_INVALID_ANNOTATION');
     expect(fails(() => normalizeAnnotations([{ timestamp: 1, value: 7 }], 0)).code).toBe('SPAN_INVALID_ANNOTATION');
     expect(fails(() => normalizeAnnotations(['a'], 0)).field).toBe('annotations[0]');
     expect(fails(() => normalizeAnnotations({ timestamp: 1, value: 'a' }, 0))).toMatchObject({ code: 'SPAN_INVALID_TYPE', field: 'annotations' });

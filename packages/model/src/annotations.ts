@@ -32,7 +32,9 @@ export function normalizeAnnotations(input: unknown, index: number): Annotation[
       throw bad(index, `annotations[${i}].timestamp`,
         timestamp === undefined || timestamp === null ? 'is missing' : `must be a number, not ${typeName(timestamp)}`);
     }
-    if (!Number.isInteger(timestamp)) throw bad(index, `annotations[${i}].timestamp`, `must be a whole number, not ${timestamp}`);
+    if (!Number.isSafeInteger(timestamp)) {
+      throw bad(index, `annotations[${i}].timestamp`, `must be a whole number of at most 16 digits, not ${timestamp}`);
+    }
     if (typeof value !== 'string') {
       throw bad(index, `annotations[${i}].value`,
         value === undefined || value === null ? 'is missing' : `must be a string, not ${typeName(value)}`);

@@ -26,8 +26,9 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 /** Reads a whole number field; wrong type or a fraction is an error. */
 export function wholeNumber(v: unknown, index: number, field: string): number {
   if (typeof v !== 'number') throw typeError(index, field, 'a number', v);
-  if (!Number.isInteger(v)) {
-    throw new SpanValidationError('SPAN_INVALID_NUMBER', index, field, `${field} must be a whole number, not ${v}`);
+  // Beyond 2^53 a JSON number has already lost digits (and Zipkin's long reader overflows).
+  if (!Number.isSafeInteger(v)) {
+    throw new SpanValidationError('SPAN_INVALID_NUMBER', index, field, `${field} must be a whole number of at most 16 digits, not ${v}`);
   }
   return v;
 }

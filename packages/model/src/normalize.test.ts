@@ -58,6 +58,8 @@ describe('normalizeSpan: times', () => {
   it('rejects fractions and non-numbers', () => {
     expect(validationError(() => normalizeSpan({ ...base, timestamp: 1.5 }, 0))).toMatchObject({ code: 'SPAN_INVALID_NUMBER', field: 'timestamp' });
     expect(validationError(() => normalizeSpan({ ...base, duration: '10' }, 0))).toMatchObject({ code: 'SPAN_INVALID_TYPE', field: 'duration' });
+    expect(validationError(() => normalizeSpan({ ...base, timestamp: 1e300 }, 0))).toMatchObject({ code: 'SPAN_INVALID_NUMBER', field: 'timestamp' });
+    expect(validationError(() => normalizeSpan({ ...base, duration: -(2 ** 60) }, 0))).toMatchObject({ code: 'SPAN_INVALID_NUMBER', field: 'duration' });
   });
 });
 
@@ -105,6 +107,11 @@ describe('normalizeSpan: shape', () => {
     for (const bad of [null, 1, 'span', [], true]) {
       expect(validationError(() => normalizeSpan(bad, 5))).toMatchObject({ code: 'SPAN_NOT_OBJECT', index: 5 });
     }
+  });
+  it('reads a "__proto__" key of a parsed span as data, never as the prototype', () => {
+    const parsed: unknown = JSON.parse('{"__proto__":{"traceId":"1","id":"2"},"id":"3"}');
+    expect(validationError(() => normalizeSpan(parsed, 0)).code).toBe('SPAN_MISSING_TRACE_ID');
+    expect(({} as Record<string, unknown>).traceId).toBeUndefined();
   });
   it('returns only Span fields, never undefined-valued ones', () => {
     const s = normalizeSpan({ ...base, name: '', remoteEndpoint: {} }, 0);
