@@ -62,8 +62,20 @@ export function makeBodies(count: number, spansPerBody: number, seed = 42): stri
   const now = Date.now() * 1000;
   const spans: JsonSpan[] = [];
   let seq = 0;
+  // Each template contributes about the same number of spans (a 1,041-span trace is picked
+  // 1/1041 as often as a one-span trace), so big traces do not dominate the mix.
+  const weights = templates.map((t) => 1 / t.length);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const pick = (): JsonSpan[] => {
+    let r = random() * total;
+    for (let i = 0; i < templates.length; i++) {
+      r -= weights[i] ?? 0;
+      if (r <= 0) return templates[i] ?? [];
+    }
+    return templates[templates.length - 1] ?? [];
+  };
   while (spans.length < count * spansPerBody) {
-    const template = templates[Math.floor(random() * templates.length)] ?? [];
+    const template = pick();
     const traceId = hex(random, random() < 0.5 ? 16 : 32);
     const ids = new Map<string, string>();
     const idOf = (old: string): string => {

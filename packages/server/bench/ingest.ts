@@ -5,7 +5,7 @@
  * for both and their ratio, and checks the store holds exactly the spans answered 202.
  *
  * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (8), BENCH_PROFILE=1 writes a
- * CPU profile of the server to bench-profiles/ (open it in Chrome DevTools).
+ * CPU profile of the server to $TMPDIR/skein-bench-profiles (open it in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE_DIR = join(tmpdir(), 'skein-bench-profiles');
 const SPANS_PER_BODY = 100;
 const BODY_COUNT = 500;
 
@@ -35,7 +36,7 @@ function jsonParseRate(bodies: readonly string[], seconds: number): number {
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const args = [
-    ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench-profiles')] : []),
+    ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
     join(ROOT, 'packages/server/bin/skein.js'),
     'serve',
     '--port=0',
@@ -122,4 +123,5 @@ console.log(`ratio end-to-end / JSON.parse:                ${(e2e / parse).toFix
 console.log(`answers: ${JSON.stringify(load.byStatus)}; server exit code on SIGTERM: ${exitCode}`);
 const ok = stored === expected && traceFound && exitCode === 0;
 console.log(`stored check: ${fmt(stored)} spans stored, ${fmt(expected)} answered 202; ${tracesFound}/${samples.length} sampled traces readable → ${ok ? 'OK' : 'MISMATCH'}`);
+if (PROFILE) console.log(`server CPU profile written to ${PROFILE_DIR}`);
 if (!ok) process.exitCode = 1;
