@@ -1,0 +1,160 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Span } from '@skein/model';
+import { hexToBlob, lowTraceId } from './ids.js';
+import { hourOf, parseLinks, traceLinks } from './links.js';
+import type { NameTable } from './names.js';
+import type { SpanReader } from './span-reader.js';
+import { encodeSpan } from './span-row.js';
+import { spanTerms } from './tag-terms.js';
+
+interface TraceRow {
+  tid: number;
+  ts: number | null;
+  root_ts: number | null;
+  min_ts: number | null;
+  links: string | null;
+  lhour: number | null;
+}
+
+/** Writes batches of spans in one transaction each: spans, search terms, names and links. */
+export class SpanWriter {
+  private readonly selectTrace: Statement<[Buffer], TraceRow>;
+  private readonly insertTrace: Statement<[Buffer]>;
+  private readonly updateTrace: Statement<[number | null, number | null, number | null, string | null, number | null, number]>;
+  private readonly insertSpan: Statement<unknown[]>;
+  private readonly insertTerm: Statement<[number, number, number]>;
+  private readonly insertService: Statement<[number]>;
+  private readonly insertSpanName: Statement<[number, number]>;
+  private readonly insertRemote: Statement<[number, number]>;
+  private readonly insertValue: Statement<[string, string]>;
+  private readonly addHour: Statement<[number, number, number, number, number]>;
+  private readonly pruneHour: Statement<[number]>;
+  private readonly seenPairs = new Set<string>();
+  private readonly seenValues = new Set<string>();
+  private readonly autocompleteKeys: ReadonlySet<string>;
+  readonly transaction: (spans: readonly Span[]) => void;
+
+  constructor(private readonly db: Database, private readonly names: NameTable, private readonly reader: SpanReader,
+    autocompleteKeys: readonly string[]) {
+    this.autocompleteKeys = new Set(autocompleteKeys);
+    this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lhour FROM traces WHERE lo = ?');
+    this.insertTrace = db.prepare('INSERT INTO traces (lo) VALUES (?)');
+    this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lhour = ? WHERE tid = ?');
+    this.insertSpan = db.prepare(
+      'INSERT OR IGNORE INTO spans (tid, h, hi, id, pid, ts, dur, svc, rsvc, name, kf, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+    );
+    this.insertTerm = db.prepare('INSERT OR IGNORE INTO tags (tid, h, svc) VALUES (?, ?, ?)');
+    this.insertService = db.prepare('INSERT OR IGNORE INTO services (svc) VALUES (?)');
+    this.insertSpanName = db.prepare('INSERT OR IGNORE INTO span_names (svc, name) VALUES (?, ?)');
+    this.insertRemote = db.prepare('INSERT OR IGNORE INTO remote_names (svc, rsvc) VALUES (?, ?)');
+    this.insertValue = db.prepare('INSERT OR IGNORE INTO autocomplete (k, v) VALUES (?, ?)');
+    this.addHour = db.prepare(
+      `INSERT INTO dep_hours (hour, parent, child, calls, errors) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (hour, parent, child) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors`,
+    );
+    this.pruneHour = db.prepare('DELETE FROM dep_hours WHERE hour = ? AND calls <= 0');
+    this.transaction = db.transaction((spans: readonly Span[]) => this.write(spans));
+  }
+
+  /** Forgets caches of what is already stored (after a failed transaction). */
+  reset(): void {
+    this.seenPairs.clear();
+    this.seenValues.clear();
+  }
+
+  private write(spans: readonly Span[]): void {
+    const groups = new Map<string, Span[]>();
+    for (const span of spans) {
+      const lo = lowTraceId(span.traceId);
+      const g = groups.get(lo);
+      if (g === undefined) groups.set(lo, [span]);
+      else g.push(span);
+    }
+    for (const [lo, group] of groups) this.writeGroup(lo, group);
+  }
+
+  private writeGroup(lo: string, group: Span[]): void {
+    const loBlob = hexToBlob(lo);
+    let trace = this.selectTrace.get(loBlob);
+    const isNew = trace === undefined;
+    if (trace === undefined) {
+      const tid = Number(this.insertTrace.run(loBlob).lastInsertRowid);
+      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lhour: null };
+    }
+    const tid = trace.tid;
+    const inserted: Span[] = [];
+    const terms = new Map<number, Set<number>>();
+    let rootTs = trace.root_ts;
+    let minTs = trace.min_ts;
+    for (const span of group) {
+      const r = encodeSpan(span, (s) => this.names.intern(s));
+      const res = this.insertSpan.run(tid, r.h, r.hi, r.id, r.pid, r.ts, r.dur, r.svc, r.rsvc, r.name, r.kf, r.body);
+      if (res.changes === 0) continue; // identical span already stored
+      inserted.push(span);
+      const ts = span.timestamp;
+      if (ts !== undefined && ts > 0) {
+        if (minTs === null || ts < minTs) minTs = ts;
+        if (span.parentId === undefined && (rootTs === null || ts < rootTs)) rootTs = ts;
+      }
+      const svc = r.svc ?? 0;
+      let set = terms.get(svc);
+      if (set === undefined) terms.set(svc, (set = new Set()));
+      spanTerms(span, set);
+      if (r.svc !== null) this.names_(r.svc, r.name, r.rsvc);
+      if (span.tags !== undefined && this.autocompleteKeys.size > 0) this.autocomplete(span.tags);
+    }
+    if (inserted.length === 0) return;
+    for (const [svc, set] of terms) for (const h of set) this.insertTerm.run(tid, h, svc);
+    const ts = rootTs ?? minTs;
+    const all = isNew ? inserted : this.reader.groupSpans(tid, lo);
+    const links = traceLinks(all, this.names);
+    const lhour = ts === null ? null : hourOf(ts);
+    if (links !== trace.links || lhour !== trace.lhour) {
+      this.addLinks(trace.lhour, trace.links, -1);
+      this.addLinks(lhour, links, 1);
+    }
+    this.updateTrace.run(ts, rootTs, minTs, links, lhour, tid);
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a trace's links from its hour's aggregate. */
+  addLinks(hour: number | null, json: string | null, sign: 1 | -1): void {
+    if (hour === null || json === null) return;
+    for (const [p, c, calls, errors] of parseLinks(json)) this.addHour.run(hour, p, c, sign * calls, sign * errors);
+    if (sign < 0) this.pruneHour.run(hour);
+  }
+
+  private names_(svc: number, name: number | null, rsvc: number | null): void {
+    const s = `s${svc}`;
+    if (!this.seenPairs.has(s)) {
+      this.insertService.run(svc);
+      this.seenPairs.add(s);
+    }
+    if (name !== null) {
+      const k = `n${svc},${name}`;
+      if (!this.seenPairs.has(k)) {
+        this.insertSpanName.run(svc, name);
+        this.seenPairs.add(k);
+      }
+    }
+    if (rsvc !== null) {
+      const k = `r${svc},${rsvc}`;
+      if (!this.seenPairs.has(k)) {
+        this.insertRemote.run(svc, rsvc);
+        this.seenPairs.add(k);
+      }
+    }
+  }
+
+  private autocomplete(tags: Record<string, string>): void {
+    for (const key in tags) {
+      if (!this.autocompleteKeys.has(key)) continue;
+      const value = tags[key] as string;
+      if (value === '') continue;
+      const k = `${key}\u0000${value}`;
+      if (this.seenValues.has(k)) continue;
+      if (this.seenValues.size > 100_000) this.seenValues.clear();
+      this.insertValue.run(key, value);
+      this.seenValues.add(k);
+    }
+  }
+}
