@@ -1,7 +1,5 @@
 import { malformed } from './errors.js';
 
-const utf8 = new TextDecoder('utf-8');
-
 /** Protobuf wire types. Groups (3, 4) are proto2-only and rejected. */
 export const VARINT = 0;
 export const FIXED64 = 1;
@@ -15,6 +13,8 @@ export const FIXED32 = 5;
  */
 export class ProtoReader {
   readonly buf: Uint8Array;
+  /** The same bytes as a Buffer, for its native UTF-8 and hex decoding. */
+  readonly buffer: Buffer;
   readonly format: string;
   pos = 0;
   /** Low 32 bits (unsigned) of the last 64-bit value read. */
@@ -25,6 +25,7 @@ export class ProtoReader {
 
   constructor(buf: Uint8Array, format: string) {
     this.buf = buf;
+    this.buffer = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.format = format;
   }
 
@@ -161,20 +162,17 @@ export class ProtoReader {
   /** Reads a length-delimited UTF-8 string (invalid sequences become U+FFFD). */
   string(): string {
     const len = this.length();
-    const buf = this.buf;
     const start = this.pos;
-    const end = start + len;
-    this.pos = end;
-    if (len < 24) {
-      let s = '';
-      for (let i = start; i < end; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return utf8.decode(buf.subarray(start, end));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return utf8.decode(buf.subarray(start, end));
+    this.pos = start + len;
+    return len === 0 ? '' : this.buffer.toString('utf8', start, start + len);
+  }
+
+  /** Reads length-delimited bytes as lower-hex ('' when empty). */
+  hex(): string {
+    const len = this.length();
+    const start = this.pos;
+    this.pos = start + len;
+    return len === 0 ? '' : this.buffer.toString('hex', start, start + len);
   }
 
   /** Reads a varint as a boolean. */

@@ -32,7 +32,6 @@ const MIN_SIZE: Record<number, number> = {
 /** Containers and structs may nest; deeper than this is refused (no stack exhaustion). */
 const MAX_DEPTH = 64;
 
-const utf8 = new TextDecoder('utf-8');
 
 /**
  * A bounds-checked TBinaryProtocol (strict big-endian) reader. Every length and element count
@@ -113,7 +112,8 @@ export class ThriftReader {
 
   /** Reads a string field (UTF-8; invalid sequences become U+FFFD). */
   string(): string {
-    return utf8.decode(this.binary());
+    const b = this.binary();
+    return b.length === 0 ? '' : Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
   }
 
   /** Reads a field header; returns its type (T_STOP ends the struct) and sets fieldId. */

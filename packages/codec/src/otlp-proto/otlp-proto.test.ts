@@ -129,18 +129,24 @@ describe('OTLP_PROTO.decode of values the JS SDK cannot produce (encoded by prot
             { key: 'neg', value: { intValue: '-42' } },
             { key: 'min', value: { intValue: '-9223372036854775808' } },
             { key: 'empty', value: {} },
+            { key: '__proto__', value: { stringValue: 'kept as data' } },
           ],
         },
       ]),
     );
-    expect(span!.tags).toEqual({
-      b: 'AAH+/w==',
-      m: '{"k":1,"n":["a",true,1.5]}',
-      big: '9223372036854775807',
-      neg: '-42',
-      min: '-9223372036854775808',
-      empty: '',
-    });
+    expect(span!.tags).toEqual(
+      Object.fromEntries([
+        ['b', 'AAH+/w=='],
+        ['m', '{"k":1,"n":["a",true,1.5]}'],
+        ['big', '9223372036854775807'],
+        ['neg', '-42'],
+        ['min', '-9223372036854775808'],
+        ['empty', ''],
+        ['__proto__', 'kept as data'],
+      ]),
+    );
+    expect(Object.getOwnPropertyDescriptor(span!.tags, '__proto__')?.value).toBe('kept as data');
+    expect(Object.getPrototypeOf(span!.tags)).toBe(Object.prototype);
   });
 
   it('defaults the service to unknown_service, keeps dropped counts, trace state and sub-microsecond durations', () => {

@@ -1,4 +1,3 @@
-import { toHex } from '../internal/hex.js';
 import {
   emptySpan,
   OtlpKvList,
@@ -95,7 +94,6 @@ function readScope(r: ProtoReader, end: number): OtlpScope {
 
 function readSpan(r: ProtoReader, end: number): OtlpSpan {
   const s = emptySpan();
-  const buf = r.buf;
   let slo = 0;
   let shi = 0;
   let elo = 0;
@@ -103,24 +101,18 @@ function readSpan(r: ProtoReader, end: number): OtlpSpan {
   while (r.pos < end) {
     const t = r.tag();
     switch (t) {
-      case (1 << 3) | LEN: {
-        const len = r.length();
-        s.traceId = toHex(buf, r.pos, (r.pos += len));
+      case (1 << 3) | LEN:
+        s.traceId = r.hex();
         break;
-      }
-      case (2 << 3) | LEN: {
-        const len = r.length();
-        s.spanId = toHex(buf, r.pos, (r.pos += len));
+      case (2 << 3) | LEN:
+        s.spanId = r.hex();
         break;
-      }
       case (3 << 3) | LEN:
         s.traceState = r.string();
         break;
-      case (4 << 3) | LEN: {
-        const len = r.length();
-        s.parentSpanId = toHex(buf, r.pos, (r.pos += len));
+      case (4 << 3) | LEN:
+        s.parentSpanId = r.hex();
         break;
-      }
       case (5 << 3) | LEN:
         s.name = r.string();
         break;
@@ -214,20 +206,15 @@ function readEvent(r: ProtoReader, end: number): OtlpEvent {
 
 function readLink(r: ProtoReader, end: number): OtlpLink {
   const l: OtlpLink = { traceId: '', spanId: '', traceState: '', attributes: [], droppedAttributesCount: 0 };
-  const buf = r.buf;
   while (r.pos < end) {
     const t = r.tag();
     switch (t) {
-      case (1 << 3) | LEN: {
-        const len = r.length();
-        l.traceId = toHex(buf, r.pos, (r.pos += len));
+      case (1 << 3) | LEN:
+        l.traceId = r.hex();
         break;
-      }
-      case (2 << 3) | LEN: {
-        const len = r.length();
-        l.spanId = toHex(buf, r.pos, (r.pos += len));
+      case (2 << 3) | LEN:
+        l.spanId = r.hex();
         break;
-      }
       case (3 << 3) | LEN:
         l.traceState = r.string();
         break;

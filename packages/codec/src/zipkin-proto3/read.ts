@@ -1,4 +1,4 @@
-import { toHex } from '../internal/hex.js';
+import { setTag } from '@skein/model';
 import { ipv4Text, ipv6Text } from '../internal/ip.js';
 import { FIXED64, LEN, ProtoReader, VARINT } from '../internal/proto-reader.js';
 
@@ -26,10 +26,7 @@ export function readListOfSpans(buf: Uint8Array): RawSpan[] {
 }
 
 function hexField(r: ProtoReader): string {
-  const len = r.length();
-  const start = r.pos;
-  r.pos += len;
-  return toHex(r.buf, start, r.pos);
+  return r.hex();
 }
 
 function readSpan(r: ProtoReader, end: number): RawSpan {
@@ -163,5 +160,5 @@ function readTag(r: ProtoReader, end: number, tags: Record<string, string>): voi
     else r.skip(t & 7);
   }
   r.end(end, 'tags entry');
-  if (key !== '') tags[key] = value;
+  if (key !== '') setTag(tags, key, value);
 }

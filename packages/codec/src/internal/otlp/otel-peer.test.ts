@@ -2,7 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type HrTime } from '@opentele
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Span } from '@skein/model';
+import { normalizeSpan, type Span } from '@skein/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OTLP_JSON } from '../../otlp-json/index.js';
 import { OTLP_PROTO } from '../../otlp-proto/index.js';
@@ -106,6 +106,10 @@ describe.each(peers)('OTel SDK spans over %s', (_name, decode) => {
       expect(s.timestamp).toBe(micros(sdk.startTime));
       expect(s.duration).toBe(durationMicros(sdk));
     }
+  });
+
+  it('returns spans that are already normalized (a fixed point of normalizeSpan)', () => {
+    spans.forEach((s, i) => expect(normalizeSpan(s, i)).toEqual(s));
   });
 
   it('maps the kinds: SERVER/CLIENT/PRODUCER/CONSUMER as is, INTERNAL to none', () => {

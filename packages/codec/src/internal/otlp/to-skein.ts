@@ -1,4 +1,13 @@
-import { normalizeSpan, parseIp, SpanValidationError, type ErrorCode, type Span } from '@skein/model';
+import {
+  normalizeAnnotations,
+  normalizeEndpoint,
+  normalizeTraceId,
+  parseIp,
+  setTag,
+  SpanValidationError,
+  type ErrorCode,
+  type Span,
+} from '@skein/model';
 import {
   KIND_CLIENT,
   KIND_PRODUCER,
@@ -19,8 +28,9 @@ type Tags = Record<string, string>;
 
 /**
  * Maps decoded OTLP resource spans to normalized Skein spans (the mapping is documented in
- * otlp-json/MAPPING.md). Every span goes through normalizeSpan, so OTLP normalizes exactly like
- * the Zipkin formats. One bad span rejects the request: the error names its flat index and
+ * otlp-json/MAPPING.md). Spans come out normalized by the span model's own rules (ids, lower-cased
+ * names and services, endpoints, sorted annotations), so OTLP normalizes exactly like the Zipkin
+ * formats. One bad span rejects the request: the error names its flat index and
  * its place (resourceSpans[i].scopeSpans[j].spans[k]).
  */
 export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
@@ -31,7 +41,7 @@ export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
     const resourceTags: Tags = {};
     for (const a of rs.attributes) {
       if (a.key === 'service.name') serviceName = valueText(a.value);
-      else resourceTags[a.key] = valueText(a.value);
+      else setTag(resourceTags, a.key, valueText(a.value));
     }
     if (serviceName === '') serviceName = UNKNOWN_SERVICE;
     for (let j = 0; j < rs.scopeSpans.length; j++) {
@@ -52,7 +62,7 @@ export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
 function addAttributes(tags: Tags, attrs: readonly OtlpAttribute[]): void {
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    tags[a.key] = valueText(a.value);
+    setTag(tags, a.key, valueText(a.value));
   }
 }
 
@@ -83,27 +93,32 @@ function checkId(hex: string, bytes: number, index: number, field: string, where
 }
 
 function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: string): Span {
-  const traceId = checkId(s.traceId, 16, index, 'traceId', where);
+  // Builds the span in normalized form directly, with the same rules (and model functions) as
+  // normalizeSpan: the OTLP ids, times and tags are already checked and typed here, so a second
+  // validation pass would only cost time. The tests assert the result is a fixed point of
+  // normalizeSpan.
   const id = checkId(s.spanId, 8, index, 'spanId', where);
+  const span: Span = { traceId: normalizeTraceId(checkId(s.traceId, 16, index, 'traceId', where), index), id };
+  if (s.parentSpanId !== '' && idProblem(s.parentSpanId, s.parentSpanId.length) !== 2) {
+    const parentId = checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
+    if (parentId !== id) span.parentId = parentId;
+  }
+  const kind = KINDS[s.kind];
+  if (kind !== undefined) span.kind = kind;
+  if (s.name !== '') span.name = s.name.toLowerCase();
+  if (s.startUs > 0) {
+    span.timestamp = s.startUs;
+    const durNs = (s.endUs - s.startUs) * 1000 + (s.endRemNs - s.startRemNs);
+    if (durNs > 0) span.duration = Math.max(1, Math.floor(durNs / 1000));
+  }
+
   let tags: Tags = { ...baseTags };
   addAttributes(tags, s.attributes);
-
-  const input: Record<string, unknown> = { traceId, id };
-  if (s.parentSpanId !== '' && idProblem(s.parentSpanId, s.parentSpanId.length) !== 2) {
-    input.parentId = checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
-  }
-  if (s.name !== '') input.name = s.name;
-  const kind = KINDS[s.kind];
-  if (kind !== undefined) input.kind = kind;
-  if (s.startUs > 0) {
-    input.timestamp = s.startUs;
-    const durNs = (s.endUs - s.startUs) * 1000 + (s.endRemNs - s.startRemNs);
-    if (durNs > 0) input.duration = Math.max(1, Math.floor(durNs / 1000));
-  }
   const consumed: string[] = [];
-  input.localEndpoint = localEndpoint(serviceName, tags, consumed);
-  const remote = remoteEndpointOf(tags, s.kind, consumed);
-  if (remote !== undefined) input.remoteEndpoint = remote;
+  const local = normalizeEndpoint(localEndpoint(serviceName, tags, consumed), index, 'localEndpoint');
+  if (local !== undefined) span.localEndpoint = local;
+  const remote = normalizeEndpoint(remoteEndpointOf(tags, s.kind, consumed), index, 'remoteEndpoint');
+  if (remote !== undefined) span.remoteEndpoint = remote;
   if (consumed.length > 0) tags = without(tags, consumed); // not `delete`: keeps the object fast
 
   if (s.events.length > 0) {
@@ -117,7 +132,8 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
           : `${e.name}|${attributesJson(e.attributes)}|${e.droppedAttributesCount}`;
       annotations.push({ timestamp, value });
     }
-    if (annotations.length > 0) input.annotations = annotations;
+    const normalized = normalizeAnnotations(annotations, index);
+    if (normalized !== undefined) span.annotations = normalized;
   }
 
   if (s.statusCode === STATUS_ERROR) {
@@ -126,7 +142,7 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
   } else {
     if (s.statusCode === STATUS_OK) tags['otel.status_code'] = 'OK';
     // Zipkin marks any span with an `error` tag failed; a boolean false one must not (OTel spec).
-    if (tags.error === 'false') delete tags.error;
+    if (tags.error === 'false') tags = without(tags, ['error']);
   }
   if (s.statusMessage !== '') tags['otel.status_description'] = s.statusMessage;
   if (s.droppedAttributesCount > 0) tags['otel.dropped_attributes_count'] = String(s.droppedAttributesCount);
@@ -137,14 +153,11 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
     tags[`otlp.link.${i}`] = `${l.traceId}|${l.spanId}|${l.traceState}|${attributesJson(l.attributes)}|${l.droppedAttributesCount}`;
   }
   if (s.traceState !== '') tags['w3c.tracestate'] = s.traceState;
-  input.tags = tags;
-
-  try {
-    return normalizeSpan(input, index);
-  } catch (e) {
-    if (e instanceof SpanValidationError) invalid(e.code as ErrorCode, index, e.field, where, e.rule);
-    throw e;
+  for (const _ in tags) {
+    span.tags = tags;
+    break;
   }
+  return span;
 }
 
 /**
@@ -213,6 +226,6 @@ function addPort(ep: Record<string, unknown>, tags: Tags, keys: readonly string[
 
 function without(tags: Tags, keys: readonly string[]): Tags {
   const out: Tags = {};
-  for (const k in tags) if (!keys.includes(k)) out[k] = tags[k]!;
+  for (const k in tags) if (!keys.includes(k)) setTag(out, k, tags[k]!);
   return out;
 }
