@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { ZIPKIN_PROTO3 } from '@skein/codec';
+import { ZIPKIN_PROTO3, ZIPKIN_THRIFT } from '@skein/codec';
 import type { Span } from '@skein/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing.js';
@@ -179,9 +179,37 @@ describe('HTTP collector, v1 endpoint', () => {
     expect(span).toMatchObject({ kind: 'SERVER', name: 'get', localEndpoint: { serviceName: 'api' }, tags: { 'http.path': '/x' } });
   });
 
+  it('stores gzip-encoded Thrift sent as application/x-thrift', async () => {
+    const spans = trace('skew.json', '0000000000000b02');
+    const res = await fetch(`${t.url}/api/v1/spans`, {
+      method: 'POST',
+      body: gzipSync(ZIPKIN_THRIFT.encode(spans)),
+      headers: { 'content-type': 'application/x-thrift', 'content-encoding': 'gzip' },
+    });
+    expect(res.status).toBe(202);
+    const stored = await t.server.storage.getTrace('0000000000000b02');
+    expect(stored.map((s) => s.id).sort()).toEqual(spans.map((s) => s.id).sort());
+  });
+
   it('answers 415 to proto3 on the v1 endpoint', async () => {
     const res = await fetch(`${t.url}/api/v1/spans`, { method: 'POST', body: '[]', headers: { 'content-type': 'application/x-protobuf' } });
     expect(res.status).toBe(415);
     expect(await res.text()).toContain('application/x-thrift');
+  });
+});
+
+describe('CORS with a list of origins', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ corsOrigins: ['http://ui.example', 'http://other.example'] });
+  });
+  afterAll(() => t.close());
+
+  it('allows only the listed origins', async () => {
+    const allowed = await fetch(`${t.url}/api/v2/services`, { headers: { origin: 'http://other.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://other.example');
+    const denied = await fetch(`${t.url}/api/v2/services`, { headers: { origin: 'http://evil.example' } });
+    expect(denied.status).toBe(200);
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

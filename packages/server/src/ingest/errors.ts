@@ -1,16 +1,15 @@
+import { SkeinError } from '@skein/model';
+
 /** An error of the server with a stable code, the HTTP status it maps to and an optional retry hint. */
-export class ServerError extends Error {
-  /** Stable code, e.g. INGEST_QUEUE_FULL. */
-  readonly code: string;
+export class ServerError extends SkeinError {
   /** HTTP status this error answers with (gRPC and AMQP collectors map it on). */
   readonly statusCode: number;
   /** Seconds a client should wait before retrying, when retrying can help. */
   readonly retryAfter: number | undefined;
 
   constructor(code: string, statusCode: number, message: string, options: { retryAfter?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ServerError';
-    this.code = code;
+    super(code, message);
+    if (options.cause !== undefined) this.cause = options.cause;
     this.statusCode = statusCode;
     this.retryAfter = options.retryAfter;
   }
