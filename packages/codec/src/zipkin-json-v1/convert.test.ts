@@ -215,6 +215,11 @@ describe('v2 -> JSON v1 -> v2 round trips (encode)', () => {
   it.each(cases)('%s', (_name, span) => {
     expect(ZIPKIN_JSON_V1.decode(ZIPKIN_JSON_V1.encode([span]))).toEqual([span]);
   });
+  it('rounds fractional microseconds', () => {
+    expect(ZIPKIN_JSON_V1.decode(ZIPKIN_JSON_V1.encode([{ ...v2ids, name: 'x', localEndpoint: FRONTEND, timestamp: 10.4, duration: 4.6 }]))).toEqual([
+      { ...v2ids, name: 'x', localEndpoint: FRONTEND, timestamp: 10, duration: 5 },
+    ]);
+  });
   it('writes v1 conventions: empty name and serviceName, address annotations as true', () => {
     expect(encodeJson([{ traceId: '0000000000000001', id: '0000000000000002', remoteEndpoint: { ipv4: '1.2.3.4' } }])).toEqual([
       { traceId: '0000000000000001', id: '0000000000000002', name: '', binaryAnnotations: [{ key: 'sa', value: true, endpoint: { serviceName: '', ipv4: '1.2.3.4' } }] },

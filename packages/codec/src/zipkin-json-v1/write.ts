@@ -8,7 +8,8 @@ function endpointView(e: Endpoint): object {
 
 /**
  * A plain object with the v1 fields in Zipkin's order (undefined ones are left out by
- * JSON.stringify); the same endpoint object is converted once per span.
+ * JSON.stringify); the same endpoint object is converted once per span. Microseconds are
+ * rounded to whole numbers, which every Zipkin reader requires.
  */
 export function v1SpanView(s: V1Span): object {
   let last: Endpoint | undefined;
@@ -26,10 +27,10 @@ export function v1SpanView(s: V1Span): object {
     parentId: s.parentId,
     id: s.id,
     name: s.name ?? '',
-    timestamp: s.timestamp !== 0 ? s.timestamp : undefined,
-    duration: s.duration !== 0 ? s.duration : undefined,
+    timestamp: Math.round(s.timestamp) > 0 ? Math.round(s.timestamp) : undefined,
+    duration: Math.round(s.duration) > 0 ? Math.round(s.duration) : undefined,
     annotations: s.annotations.length > 0
-      ? s.annotations.map((a) => ({ timestamp: a.timestamp, value: a.value, endpoint: view(a.endpoint) }))
+      ? s.annotations.map((a) => ({ timestamp: Math.round(a.timestamp), value: a.value, endpoint: view(a.endpoint) }))
       : undefined,
     binaryAnnotations: s.binaryAnnotations.length > 0
       ? s.binaryAnnotations.map((b) => ({ key: b.key, value: b.value ?? true, endpoint: view(b.endpoint) }))

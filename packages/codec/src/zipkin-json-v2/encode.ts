@@ -11,6 +11,7 @@ function endpointView(e: Endpoint | undefined): object | undefined {
 /**
  * A plain object with exactly the v2 fields in Zipkin's order; undefined fields are left out by
  * JSON.stringify. One native stringify of these views is faster than concatenating per field.
+ * Microseconds are rounded to whole numbers, which every Zipkin reader requires.
  */
 function spanView(s: Span): object {
   const anns = s.annotations;
@@ -21,11 +22,11 @@ function spanView(s: Span): object {
     id: s.id,
     kind: s.kind,
     name: s.name,
-    timestamp: s.timestamp !== undefined && s.timestamp > 0 ? s.timestamp : undefined,
-    duration: s.duration !== undefined && s.duration > 0 ? s.duration : undefined,
+    timestamp: s.timestamp !== undefined && s.timestamp >= 0.5 ? Math.round(s.timestamp) : undefined,
+    duration: s.duration !== undefined && s.duration >= 0.5 ? Math.round(s.duration) : undefined,
     localEndpoint: endpointView(s.localEndpoint),
     remoteEndpoint: endpointView(s.remoteEndpoint),
-    annotations: anns !== undefined && anns.length > 0 ? anns.map((a) => ({ timestamp: a.timestamp, value: a.value })) : undefined,
+    annotations: anns !== undefined && anns.length > 0 ? anns.map((a) => ({ timestamp: Math.round(a.timestamp), value: a.value })) : undefined,
     tags: tags !== undefined && hasKeys(tags) ? tags : undefined,
     debug: s.debug === true ? true : undefined,
     shared: s.shared === true ? true : undefined,

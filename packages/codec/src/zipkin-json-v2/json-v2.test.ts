@@ -171,6 +171,10 @@ describe('ZIPKIN_JSON_V2.encode', () => {
     );
     expect(new TextDecoder().decode(ZIPKIN_JSON_V2.encode([]))).toBe('[]');
   });
+  it('rounds fractional microseconds so Zipkin readers accept them', () => {
+    const s: Span = { ...span, timestamp: 1_600_000_000.4, duration: 2.6, annotations: [{ timestamp: 10.5, value: 'a' }] };
+    expect(ZIPKIN_JSON_V2.decode(ZIPKIN_JSON_V2.encode([s]))).toEqual([{ ...span, timestamp: 1_600_000_000, duration: 3, annotations: [{ timestamp: 11, value: 'a' }] }]);
+  });
   it('encodes non-ASCII as UTF-8', () => {
     const s: Span = { ...span, name: '查询' };
     expect(ZIPKIN_JSON_V2.decode(ZIPKIN_JSON_V2.encode([s]))).toEqual([s]);
