@@ -94,6 +94,27 @@ describe('Skein UI in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('highlights spans matching a search and zooms to a window dragged on the mini-map', async () => {
+    const page = await open(`/traces/${generated[0]!.traceId}`);
+    await page.waitForSelector('.wf-row');
+    await page.fill('[data-testid=trace-search]', 'upstream timed out');
+    await page.waitForSelector('.wf-row.is-match, [data-testid=match-count]');
+    const count = Number((await page.textContent('[data-testid=match-count]'))?.split(' ')[0]);
+    const errors = generated.filter((s) => s.tags?.['error'] === 'upstream timed out').length;
+    expect(count).toBe(errors);
+    await page.press('[data-testid=trace-search]', 'Enter');
+    await page.waitForSelector('.wf-row.is-match.is-cursor');
+    const box = (await page.locator('[data-testid=minimap]').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 20, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/zoom=\d+-\d+/);
+    expect(page.url()).toContain('q=upstream');
+    await shot(page, 'trace-search-zoom');
+    await page.close();
+  }, 60_000);
+
   it('highlights and follows the critical path', async () => {
     const page = await open(`/traces/${SKEW}`);
     await page.waitForSelector('.wf-row');

@@ -45,7 +45,12 @@ export function TraceView(p: { spans: readonly Span[]; source: string; notes?: s
     return collapsed.length === tree.spans.length ? visibleRows(tree, collapsed) : tree.order;
   }, [tree, collapsed, version]);
 
-  const [win, setWin] = useState<[number, number] | null>(null);
+  // The zoomed time window lives in the URL as "from-to", µs offsets from the trace start.
+  const zoom = /^(\d+)-(\d+)$/.exec(params.get('zoom') ?? '');
+  const win: [number, number] | null = zoom && Number(zoom[2]) > Number(zoom[1])
+    ? [summary.start + Number(zoom[1]), summary.start + Number(zoom[2])] : null;
+  const setWin = (w: [number, number] | null): void =>
+    setParam('zoom', w ? `${Math.round(w[0] - summary.start)}-${Math.round(w[1] - summary.start)}` : null);
   const from = win ? win[0] : summary.start;
   const to = win ? win[1] : summary.end;
 
