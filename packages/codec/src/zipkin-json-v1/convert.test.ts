@@ -188,6 +188,14 @@ describe('JSON v1 -> v2: address annotations', () => {
     };
     expect(decode(v1)).toEqual([{ ...v2ids, name: 'get', kind: 'CLIENT', timestamp: T, localEndpoint: FRONTEND }]);
   });
+  it('accepts address annotations written as the string "1" (old zipkin-ruby), as Zipkin does', () => {
+    expect(decode({ ...ids, name: 'get', annotations: [ann(T, 'cs', FRONTEND)], binaryAnnotations: [bin('sa', '1', BACKEND)] })).toEqual([
+      { ...v2ids, name: 'get', kind: 'CLIENT', timestamp: T, localEndpoint: FRONTEND, remoteEndpoint: BACKEND },
+    ]);
+    expect(decode({ ...ids, name: 'next', annotations: [ann(T, 'mr', BACKEND)], binaryAnnotations: [bin('ma', '1', KAFKA)] })).toEqual([
+      { ...v2ids, name: 'next', kind: 'CONSUMER', timestamp: T, localEndpoint: BACKEND, remoteEndpoint: KAFKA },
+    ]);
+  });
   it('an empty "lc" only marks the local endpoint; a non-empty one is a tag', () => {
     expect(decode({ ...ids, name: 'local', timestamp: T, duration: 5, binaryAnnotations: [bin('lc', '', FRONTEND)] })).toEqual([
       { ...v2ids, name: 'local', timestamp: T, duration: 5, localEndpoint: FRONTEND },
