@@ -12,6 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ZIPKIN_JSON_V2 } from '@skein/codec';
+import { InMemoryStorage } from '@skein/storage';
 import { makeBodies } from './ingest-data.js';
 import type { LoadResult, LoadSettings } from './ingest-load.js';
 
@@ -32,6 +34,26 @@ function jsonParseRate(bodies: readonly string[], seconds: number): number {
     for (let k = 0; k < 20; k++) spans += (JSON.parse(bodies[i++ % bodies.length] as string) as unknown[]).length;
   }
   return spans / ((performance.now() - start) / 1000);
+}
+
+/** Single-core rate of the codec alone, and of codec + memory store (one pass, fresh store). */
+async function stageRates(bodies: readonly string[]): Promise<{ decode: number; store: number }> {
+  const bufs = bodies.map((b) => Buffer.from(b));
+  let spans = 0;
+  let start = performance.now();
+  for (let pass = 0; pass < 3; pass++) for (const b of bufs) spans += ZIPKIN_JSON_V2.decode(b).length;
+  const decode = spans / ((performance.now() - start) / 1000);
+  const store = new InMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 5_000_000 });
+  spans = 0;
+  start = performance.now();
+  for (const b of bufs) {
+    const decoded = ZIPKIN_JSON_V2.decode(b);
+    await store.accept(decoded);
+    spans += decoded.length;
+  }
+  const stored = spans / ((performance.now() - start) / 1000);
+  await store.close();
+  return { decode, store: stored };
 }
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
@@ -111,6 +133,7 @@ const traceFound = samples.length > 0 && tracesFound === samples.length;
 child.kill('SIGTERM');
 const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 const parseAfter = jsonParseRate(bodies, 3);
+const stages = await stageRates(bodies);
 rmSync(dir, { recursive: true, force: true });
 
 const e2e = load.spansAccepted / (load.elapsedMs / 1000);
@@ -120,6 +143,7 @@ console.log('');
 console.log(`zipkin json v2 over HTTP, end to end (stored): ${fmt(e2e)} spans/s  (${fmt(load.accepted / (load.elapsedMs / 1000))} req/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms)`);
 console.log(`JSON.parse alone, one core, same bodies:      ${fmt(parse)} spans/s  (before ${fmt(parseBefore)}, after ${fmt(parseAfter)})`);
 console.log(`ratio end-to-end / JSON.parse:                ${(e2e / parse).toFixed(2)}  (target ≥ 0.35; end-to-end target ≥ 100,000 spans/s)`);
+console.log(`where the time goes (in-process, one core): codec decode ${fmt(stages.decode)} spans/s; decode + memory store accept ${fmt(stages.store)} spans/s`);
 console.log(`answers: ${JSON.stringify(load.byStatus)}; server exit code on SIGTERM: ${exitCode}`);
 const ok = stored === expected && traceFound && exitCode === 0;
 console.log(`stored check: ${fmt(stored)} spans stored, ${fmt(expected)} answered 202; ${tracesFound}/${samples.length} sampled traces readable → ${ok ? 'OK' : 'MISMATCH'}`);
