@@ -118,3 +118,25 @@ export function bytes(min: number): ValueParser<number> {
     },
   };
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration in ms: 30m, 12h, 7d, 90s, 500ms (a bare number is ms); 0 allowed when min is 0. */
+export function duration(min: number): ValueParser<number> {
+  return {
+    type: 'duration',
+    parse(text) {
+      const m = /^\s*(\d+)\s*(ms|s|m|h|d|)\s*$/i.exec(text);
+      if (m === null) return fail('must be a duration such as 30m, 12h or 7d (units ms, s, m, h, d)');
+      const n = Number(m[1]) * (DURATION_UNITS[(m[2] ?? '').toLowerCase()] ?? 1);
+      if (n < min || !Number.isSafeInteger(n)) return fail(`must be at least ${min} ms`);
+      return ok(n);
+    },
+    show(v) {
+      for (const [unit, ms] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+        if (v > 0 && v % ms === 0) return `${v / ms}${unit}`;
+      }
+      return `${v}ms`;
+    },
+  };
+}

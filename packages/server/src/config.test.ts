@@ -22,7 +22,9 @@ describe('config', () => {
     const c = resolveConfig([], {});
     expect(c).toEqual(defaultConfig());
     expect(c.port).toBe(9411);
-    expect(c.storage).toBe('memory');
+    expect(c.storage).toBe('sqlite');
+    expect(c.dataDir).toBe('./data');
+    expect(c.retention).toBe(7 * 86_400_000);
     expect(c.memMaxSpans).toBe(500_000);
     expect(c.queryLookback).toBe(86_400_000);
     expect(c.queryLimitDefault).toBe(10);

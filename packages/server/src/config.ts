@@ -1,4 +1,4 @@
-import { boolean, bytes, decimal, integer, list, oneOf, text, type ValueParser } from './config-values.js';
+import { boolean, bytes, decimal, duration, integer, list, oneOf, text, type ValueParser } from './config-values.js';
 
 /** One configuration option: its flag is the kebab-case key, its env var SKEIN_ + UPPER_SNAKE. */
 export interface OptionSpec<T> {
@@ -25,7 +25,9 @@ export const OPTIONS = {
   host: option('server', text(), '0.0.0.0', 'interface to listen on'),
   corsOrigins: option('server', list(), ['*'], 'origins allowed by CORS, comma-separated (* allows any)'),
 
-  storage: option('storage', oneOf(['memory'] as const), 'memory', 'where spans are stored'),
+  storage: option('storage', oneOf(['memory', 'sqlite'] as const), 'sqlite', 'where spans are stored (sqlite keeps them on disk in --data-dir)'),
+  dataDir: option('storage', text(), './data', 'sqlite store: directory of its database (created when missing)'),
+  retention: option('storage', duration(0), 7 * 86_400_000, 'sqlite store: traces older than this are deleted in the background, e.g. 12h or 30d (0: keep all)'),
   memMaxSpans: option('storage', integer(1), 500_000, 'memory store: spans kept before the oldest traces are evicted'),
   strictTraceId: option('storage', boolean(), true, 'match trace ids on all 128 bits (false: on the low 64 bits)'),
   autocompleteKeys: option('storage', list(), [], 'tag keys whose values are offered for autocomplete, comma-separated'),
@@ -99,7 +101,8 @@ export function defaultConfig(): Config {
 
 /** A configuration from defaults overridden by typed values (used by tests and embedders). */
 export function makeConfig(overrides: Partial<Config> = {}): Config {
-  return { ...defaultConfig(), ...overrides };
+  // Tests and embedders get the memory store unless they name one, so they never share ./data.
+  return { ...defaultConfig(), storage: 'memory', ...overrides };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { InMemoryStorage, type Storage } from '@skein/storage';
+import { SqliteStorage } from '@skein/storage-sqlite';
 import type { Config } from './config.js';
 
 /** Opens one kind of store from the configuration. */
@@ -14,6 +15,13 @@ export const STORAGE_OPENERS: Readonly<Record<Config['storage'], StorageOpener>>
       strictTraceId: config.strictTraceId,
       autocompleteKeys: config.autocompleteKeys,
       maxSpans: config.memMaxSpans,
+    }),
+  sqlite: (config) =>
+    new SqliteStorage({
+      dataDir: config.dataDir,
+      retention: config.retention,
+      strictTraceId: config.strictTraceId,
+      autocompleteKeys: config.autocompleteKeys,
     }),
 };
 
