@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const peer = measure('  protobufjs Type.decode (real schema, baseline)', SPANS_PER_REQUEST, () => Request.decode(body));
   const ours = measure('  skein readExportRequest (hand-written)', SPANS_PER_REQUEST, () => readExportRequest(body));
   console.log(`  ratio skein / protobufjs: ${(ours / peer).toFixed(2)}x`);
-  console.log('full decode (wire + OTLP->Zipkin mapping + normalizeSpan):');
+  console.log('full decode (wire + mapping to normalized spans):');
   const full = measure('  OTLP_PROTO.decode', SPANS_PER_REQUEST, () => OTLP_PROTO.decode(body));
   console.log(`  target >= 100,000 spans/s: ${full >= 100_000 ? 'met' : 'NOT met'}`);
   measure('  OTLP_JSON.decode', SPANS_PER_REQUEST, () => OTLP_JSON.decode(json));

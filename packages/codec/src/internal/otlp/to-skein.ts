@@ -112,14 +112,25 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
     if (durNs > 0) span.duration = Math.max(1, Math.floor(durNs / 1000));
   }
 
+  // Attributes that may move into an endpoint wait aside, so a moved one never has to be
+  // removed from the tags (a copy or `delete` would cost more than the whole mapping).
   let tags: Tags = { ...baseTags };
-  addAttributes(tags, s.attributes);
+  let side: Tags = NONE;
+  for (let i = 0; i < s.attributes.length; i++) {
+    const a = s.attributes[i]!;
+    if (CONSUMABLE.has(a.key)) {
+      if (side === NONE) side = {};
+      side[a.key] = valueText(a.value);
+    } else setTag(tags, a.key, valueText(a.value));
+  }
   const consumed: string[] = [];
-  const local = normalizeEndpoint(localEndpoint(serviceName, tags, consumed), index, 'localEndpoint');
+  const local = normalizeEndpoint(localEndpoint(serviceName, tags, consumed, side), index, 'localEndpoint');
   if (local !== undefined) span.localEndpoint = local;
-  const remote = normalizeEndpoint(remoteEndpointOf(tags, s.kind, consumed), index, 'remoteEndpoint');
+  const remote = normalizeEndpoint(remoteEndpointOf(tags, s.kind, consumed, side), index, 'remoteEndpoint');
   if (remote !== undefined) span.remoteEndpoint = remote;
-  if (consumed.length > 0) tags = without(tags, consumed); // not `delete`: keeps the object fast
+  for (const k in side) if (!consumed.includes(k)) tags[k] = side[k]!;
+  // a resource or scope attribute moved into an endpoint (rare): copy without it
+  if (consumed.length > 0 && hasAny(baseTags, consumed)) tags = without(tags, consumed);
 
   if (s.events.length > 0) {
     const annotations: { timestamp: number; value: string }[] = [];
@@ -164,12 +175,16 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
  * The local endpoint: the resource's service plus the local address attributes. Keys whose value
  * moved into the endpoint are pushed to `consumed` (the caller drops them from the tags).
  */
-export function localEndpoint(serviceName: string, tags: Tags, consumed?: string[]): Record<string, unknown> {
+export function localEndpoint(serviceName: string, tags: Tags, consumed?: string[], side: Tags = NONE): Record<string, unknown> {
   const ep: Record<string, unknown> = { serviceName };
-  addAddress(ep, tags, ['net.host.ip', 'network.local.address'], consumed);
-  addPort(ep, tags, ['net.host.port', 'network.local.port'], consumed);
+  addAddress(ep, side, tags, LOCAL_ADDRESS, consumed);
+  addPort(ep, side, tags, LOCAL_PORT, consumed);
   return ep;
 }
+
+const NONE: Tags = Object.freeze({}) as Tags;
+const LOCAL_ADDRESS = ['net.host.ip', 'network.local.address'];
+const LOCAL_PORT = ['net.host.port', 'network.local.port'];
 
 const PEER_ADDRESS = ['network.peer.address', 'net.peer.ip', 'net.sock.peer.addr'];
 const PEER_PORT = ['network.peer.port', 'net.peer.port', 'net.sock.peer.port'];
@@ -182,10 +197,10 @@ const OUTGOING_PEER_PORT = ['network.peer.port', 'net.peer.port', 'server.port',
  * address/port attributes move into the endpoint (pushed to `consumed`), as the OTel
  * Collector's Zipkin exporter does.
  */
-export function remoteEndpointOf(tags: Tags, kind: number, consumed?: string[]): Record<string, unknown> | undefined {
+export function remoteEndpointOf(tags: Tags, kind: number, consumed?: string[], side: Tags = NONE): Record<string, unknown> | undefined {
   const outgoing = kind === KIND_CLIENT || kind === KIND_PRODUCER;
   const ep: Record<string, unknown> = {};
-  const peerService = tags['peer.service'];
+  const peerService = side['peer.service'] ?? tags['peer.service'];
   if (peerService !== undefined && peerService !== '') {
     ep.serviceName = peerService;
     consumed?.push('peer.service');
@@ -193,35 +208,48 @@ export function remoteEndpointOf(tags: Tags, kind: number, consumed?: string[]):
     const name = (outgoing ? tags['server.address'] : undefined) ?? tags['net.peer.name'];
     if (name !== undefined && name !== '') ep.serviceName = name;
   }
-  addAddress(ep, tags, PEER_ADDRESS, consumed);
-  addPort(ep, tags, outgoing ? OUTGOING_PEER_PORT : PEER_PORT, consumed);
+  addAddress(ep, side, tags, PEER_ADDRESS, consumed);
+  addPort(ep, side, tags, outgoing ? OUTGOING_PEER_PORT : PEER_PORT, consumed);
   return Object.keys(ep).length > 0 ? ep : undefined;
 }
 
-function firstKey(tags: Tags, keys: readonly string[]): string | undefined {
-  for (const k of keys) if (tags[k] !== undefined) return k;
+/** The first of keys present in side (span attributes) or tags, and its value. */
+function first(side: Tags, tags: Tags, keys: readonly string[]): [string, string] | undefined {
+  for (const k of keys) {
+    const v = side[k] ?? tags[k];
+    if (v !== undefined) return [k, v];
+  }
   return undefined;
 }
 
-function addAddress(ep: Record<string, unknown>, tags: Tags, keys: readonly string[], consumed?: string[]): void {
-  const key = firstKey(tags, keys);
-  if (key === undefined) return;
-  const ip = parseIp(tags[key]!);
+function addAddress(ep: Record<string, unknown>, side: Tags, tags: Tags, keys: readonly string[], consumed?: string[]): void {
+  const found = first(side, tags, keys);
+  if (found === undefined) return;
+  const [key, value] = found;
+  const ip = parseIp(value);
   if (ip === undefined) return;
   if (ip.ipv4 !== undefined) ep.ipv4 = ip.ipv4;
   else if (ip.ipv6 !== undefined) ep.ipv6 = ip.ipv6;
   consumed?.push(key);
 }
 
-function addPort(ep: Record<string, unknown>, tags: Tags, keys: readonly string[], consumed?: string[]): void {
-  const key = firstKey(tags, keys);
-  if (key === undefined) return;
-  const text = tags[key]!;
+function addPort(ep: Record<string, unknown>, side: Tags, tags: Tags, keys: readonly string[], consumed?: string[]): void {
+  const found = first(side, tags, keys);
+  if (found === undefined) return;
+  const [key, text] = found;
   if (!/^\d{1,5}$/.test(text)) return;
   const port = Number(text);
   if (port < 1 || port > 65535) return;
   ep.port = port;
   if (key !== 'server.port') consumed?.push(key);
+}
+
+/** Attribute keys whose value can move into an endpoint (see localEndpoint, remoteEndpointOf). */
+const CONSUMABLE = new Set(['peer.service', ...PEER_ADDRESS, ...PEER_PORT, ...LOCAL_ADDRESS, ...LOCAL_PORT]);
+
+function hasAny(tags: Tags, keys: readonly string[]): boolean {
+  for (const k of keys) if (tags[k] !== undefined) return true;
+  return false;
 }
 
 function without(tags: Tags, keys: readonly string[]): Tags {
