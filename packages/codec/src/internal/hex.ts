@@ -15,12 +15,6 @@ export function toHex(buf: Uint8Array, start = 0, end = buf.length): string {
   return s;
 }
 
-/** True when bytes [start, end) are all zero. */
-export function allZero(buf: Uint8Array, start = 0, end = buf.length): boolean {
-  for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
-  return true;
-}
-
 /** Decodes an even-length hex string (either case) into out at offset; false if not hex. */
 export function hexInto(hex: string, out: Uint8Array, offset: number): boolean {
   const n = hex.length;
@@ -32,22 +26,6 @@ export function hexInto(hex: string, out: Uint8Array, offset: number): boolean {
     const lo = b < 128 ? NIBBLE[b]! : -1;
     if (hi < 0 || lo < 0) return false;
     out[j] = (hi << 4) | lo;
-  }
-  return true;
-}
-
-/** Decodes a hex string to new bytes, or undefined when it is not even-length hex. */
-export function fromHex(hex: string): Uint8Array | undefined {
-  const out = new Uint8Array(hex.length >>> 1);
-  return hexInto(hex, out, 0) ? out : undefined;
-}
-
-/** True when s is non-empty lower- or upper-case hex. */
-export function isHex(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || NIBBLE[c]! < 0) return false;
   }
   return true;
 }

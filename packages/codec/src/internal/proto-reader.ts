@@ -223,7 +223,7 @@ export class ProtoReader {
 }
 
 /** Interprets lo/hi as a signed 64-bit integer: a number when exact, else a bigint. */
-export function int64Of(lo: number, hi: number): number | bigint {
+function int64Of(lo: number, hi: number): number | bigint {
   if (hi & 0x80000000) {
     // negative: two's complement
     const nlo = (~lo + 1) >>> 0;

@@ -140,7 +140,7 @@ export class ProtoWriter {
 }
 
 /** Bytes needed by a varint of v (v < 2^32). */
-export function varintSize(v: number): number {
+function varintSize(v: number): number {
   if (v < 0x80) return 1;
   if (v < 0x4000) return 2;
   if (v < 0x200000) return 3;
@@ -149,7 +149,7 @@ export function varintSize(v: number): number {
 }
 
 /** The UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, 3 bytes). */
-export function utf8Length(s: string): number {
+function utf8Length(s: string): number {
   let len = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -100,6 +100,63 @@ describe('OTLP_PROTO.encode', () => {
     });
   });
 
+  it('turns the tags the decoder derives back into OTLP fields, so they round-trip', () => {
+    const span: Span = {
+      traceId: '463ac35c9f6413ad48485a3953bb6124',
+      id: 'a2fb4a1d1a96d312',
+      kind: 'CONSUMER',
+      name: 'receive',
+      timestamp: 1472470996199000,
+      duration: 3,
+      localEndpoint: { serviceName: 'worker' },
+      remoteEndpoint: { serviceName: 'kafka' },
+      annotations: [{ timestamp: 1472470996199001, value: 'retry|{"attempt":2,"ok":false,"tags":["a"]}|1' }],
+      tags: {
+        'otel.status_code': 'OK',
+        'otel.status_description': 'fine',
+        'otlp.link.0': '463ac35c9f6413ad48485a3953bb6124|0020000000000001|k=v|{"why":"batch"}|0',
+        'w3c.tracestate': 'vendor=1',
+        'otel.dropped_attributes_count': '2',
+        'otel.dropped_events_count': '3',
+        'otel.dropped_links_count': '4',
+        plain: 'x',
+      },
+    };
+    const body = OTLP_PROTO.encode([span]);
+    const m = Request.toObject(Request.decode(body), { longs: Number, bytes: String }) as {
+      resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+    };
+    const s = m.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    expect(s.status).toEqual({ code: 1, message: 'fine' });
+    expect(s.traceState).toBe('vendor=1');
+    expect([s.droppedAttributesCount, s.droppedEventsCount, s.droppedLinksCount]).toEqual([2, 3, 4]);
+    expect(s.links).toEqual([
+      {
+        traceId: Buffer.from('463ac35c9f6413ad48485a3953bb6124', 'hex').toString('base64'),
+        spanId: Buffer.from('0020000000000001', 'hex').toString('base64'),
+        traceState: 'k=v',
+        attributes: [{ key: 'why', value: { stringValue: 'batch' } }],
+      },
+    ]);
+    expect(s.events).toEqual([
+      {
+        timeUnixNano: 1472470996199001000,
+        name: 'retry',
+        droppedAttributesCount: 1,
+        attributes: [
+          { key: 'attempt', value: { intValue: 2 } },
+          { key: 'ok', value: { boolValue: false } },
+          { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }] } } },
+        ],
+      },
+    ]);
+    expect(s.attributes).toEqual([
+      { key: 'plain', value: { stringValue: 'x' } },
+      { key: 'peer.service', value: { stringValue: 'kafka' } },
+    ]);
+    expect(OTLP_PROTO.decode(body)).toEqual([span]);
+  });
+
   it('writes large bodies (length prefixes of several bytes) that the schema still decodes', () => {
     const many = Array.from({ length: 2000 }, (_, i) => ({
       ...client,

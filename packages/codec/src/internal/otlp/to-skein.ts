@@ -20,7 +20,7 @@ import {
 import { attributesJson, valueText } from './values.js';
 
 /** Service name when the resource has no `service.name`, as the OpenTelemetry SDKs default. */
-export const UNKNOWN_SERVICE = 'unknown_service';
+const UNKNOWN_SERVICE = 'unknown_service';
 
 const KINDS = [undefined, undefined, 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'] as const;
 

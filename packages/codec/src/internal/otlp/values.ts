@@ -20,7 +20,7 @@ function numberText(n: number): string {
 }
 
 /** The JSON text of a value: arrays as JSON arrays, maps as objects, bytes as base64 strings. */
-export function valueJson(v: OtlpValue): string {
+function valueJson(v: OtlpValue): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : JSON.stringify(numberText(v));
