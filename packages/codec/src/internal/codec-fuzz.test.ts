@@ -52,6 +52,12 @@ describe.each([ZIPKIN_PROTO3, ZIPKIN_THRIFT, OTLP_PROTO, OTLP_JSON])('$name code
     expect(codec.decode(valid).length).toBeGreaterThanOrEqual(spans.length);
   });
 
+  it('carries a 1 MB tag value', () => {
+    const big = 'v'.repeat(1 << 20);
+    const [first] = codec.decode(codec.encode([{ ...spans[1]!, tags: { big } }]));
+    expect(first!.tags?.big).toBe(big);
+  });
+
   it('2,000 seeded random byte strings give spans or a SkeinError', () => {
     const next = rng(42);
     for (let i = 0; i < 2000; i++) {
