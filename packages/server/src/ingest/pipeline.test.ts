@@ -47,6 +47,12 @@ function spans(traceId: string, count: number, debug = false): Span[] {
   }));
 }
 
+/** Waits until the server holds `spans` spans in its ingest queue (a request reached the store). */
+async function queuedSpans(t: TestServer, spans: number): Promise<void> {
+  for (let i = 0; i < 500 && t.server.pipeline.queued.spans < spans; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(t.server.pipeline.queued.spans).toBe(spans);
+}
+
 const postSpans = (url: string, body: Span[]): Promise<Response> =>
   fetch(`${url}/api/v2/spans`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
@@ -71,9 +77,9 @@ describe('ingest pipeline over HTTP', () => {
       answered = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await queuedSpans(t, 3);
+    await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
-    expect(t.server.pipeline.queued.spans).toBe(3);
     store.release();
     expect((await pending).status).toBe(202);
     expect(await store.getTrace('00000000000000c1')).toHaveLength(3);
@@ -85,7 +91,7 @@ describe('ingest pipeline over HTTP', () => {
     t = await startTestServer({ ingestQueueSpans: 100 }, { storage: store });
     store.hold();
     const first = postSpans(t.url, spans('00000000000000c2', 80));
-    await new Promise((r) => setTimeout(r, 100));
+    await queuedSpans(t, 80);
     const refused = await postSpans(t.url, spans('00000000000000c3', 30));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
@@ -104,7 +110,7 @@ describe('ingest pipeline over HTTP', () => {
     t = await startTestServer({ ingestQueueBytes: 2048 }, { storage: store });
     store.hold();
     const first = postSpans(t.url, spans('00000000000000c4', 20));
-    await new Promise((r) => setTimeout(r, 100));
+    await queuedSpans(t, 20);
     const refused = await postSpans(t.url, spans('00000000000000c5', 1));
     expect(refused.status).toBe(429);
     store.release();
@@ -147,7 +153,7 @@ describe('ingest pipeline over HTTP', () => {
     const server = await startTestServer({}, { storage: store });
     store.hold();
     const pending = postSpans(server.url, spans('00000000000000c7', 3));
-    await new Promise((r) => setTimeout(r, 100));
+    await queuedSpans(server, 3);
     const closed = server.close();
     await new Promise((r) => setTimeout(r, 50));
     const late = await fetch(server.url + '/health').catch(() => undefined);
