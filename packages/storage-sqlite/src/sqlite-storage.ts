@@ -28,13 +28,15 @@ export interface SqliteStorageOptions extends StorageOptions {
   now?: () => number;
   /** SQLite max_page_count: caps the database size (tests use it to fill the "disk"). */
   maxPageCount?: number;
+  /** Called with every SQL statement run, values filled in (tests check query plans with it). */
+  verbose?: (sql: string) => void;
 }
 
 /** The file name of the database inside the data directory. */
 export const DB_FILE = 'skein.db';
 
 /** Opens the database, turning every failure into a STORAGE_DATA_DIR error naming the directory. */
-function openDatabase(dataDir: string, maxPageCount: number | undefined): Database.Database {
+function openDatabase(dataDir: string, maxPageCount: number | undefined, verbose?: (sql: string) => void): Database.Database {
   const dir = resolve(dataDir);
   const fail = (doing: string, err: unknown): SqliteStorageError => new SqliteStorageError('STORAGE_DATA_DIR',
     `cannot use SQLite data directory ${dir}: ${doing} failed (${err instanceof Error ? err.message : String(err)}); `
@@ -53,7 +55,7 @@ function openDatabase(dataDir: string, maxPageCount: number | undefined): Databa
   }
   let db: Database.Database | undefined;
   try {
-    db = new Database(join(dir, DB_FILE));
+    db = new Database(join(dir, DB_FILE), verbose === undefined ? {} : { verbose: (sql) => verbose(String(sql)) });
     initSchema(db);
     if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
     return db;
@@ -87,7 +89,7 @@ export class SqliteStorage implements Storage {
 
   constructor(private readonly options: SqliteStorageOptions) {
     this.dataDir = resolve(options.dataDir);
-    this.db = openDatabase(this.dataDir, options.maxPageCount);
+    this.db = openDatabase(this.dataDir, options.maxPageCount, options.verbose);
     this.names = new NameTable(this.db);
     this.reader = new SpanReader(this.db, this.names);
     this.writer = new SpanWriter(this.db, this.names, this.reader, options.autocompleteKeys);
