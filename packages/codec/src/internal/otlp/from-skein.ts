@@ -15,7 +15,7 @@ import {
   type OtlpScopeSpans,
   type OtlpSpan,
 } from './model.js';
-import { localEndpoint, remoteEndpointOf } from './to-skein.js';
+import { localEndpoint, remoteEndpointOf } from './endpoints.js';
 import { attributesFromJson } from './values.js';
 
 const KIND_OF = { CLIENT: KIND_CLIENT, SERVER: KIND_SERVER, PRODUCER: KIND_PRODUCER, CONSUMER: KIND_CONSUMER } as const;
