@@ -1,12 +1,13 @@
 /**
- * Interns repeated strings as small numbers so stored spans stay compact. A string is interned on
- * its second sighting (values seen once, like unique URLs, stay inline), and never beyond `cap`
- * entries, so high-cardinality data cannot grow the table without bound. Interned ids start at 1.
+ * Interns repeated strings as small numbers so stored spans stay compact. A string is interned
+ * the first time it is seen, until the table holds `cap` strings; after that new strings stay
+ * inline. So a given string always packs the same way (equal spans pack to equal strings, which
+ * makes duplicate checks a string comparison), and high-cardinality data cannot grow the table
+ * without bound. Interned ids start at 1.
  */
 export class Interner {
   private readonly ids = new Map<string, number>();
   private readonly values: string[] = [''];
-  private seenOnce = new Set<string>();
 
   constructor(private readonly cap: number, private readonly maxLength = 200) {}
 
@@ -15,12 +16,6 @@ export class Interner {
     const id = this.ids.get(s);
     if (id !== undefined) return id;
     if (this.values.length > this.cap || s.length > this.maxLength) return s;
-    if (!this.seenOnce.has(s)) {
-      if (this.seenOnce.size >= 65_536) this.seenOnce = new Set();
-      this.seenOnce.add(s);
-      return s;
-    }
-    this.seenOnce.delete(s);
     const next = this.values.length;
     this.values.push(s);
     this.ids.set(s, next);

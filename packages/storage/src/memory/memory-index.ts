@@ -1,5 +1,5 @@
 import type { Span } from '@skein/model';
-import { addOrdinal, addPosting, hash32, sweepPostings } from './posting-list.js';
+import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, sweepPostings, termHash } from './posting-list.js';
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
@@ -9,15 +9,20 @@ import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entr
 export interface ServiceIndex {
   /** Traces with a span of this service. */
   traces: number[];
+  /** Parallel to traces: the longest span of this service in that trace (µs, clamped). */
+  durations: number[];
   /** Span name → traces with a span of this service and name. */
   names: Map<string, Postings>;
   /** Remote service name → traces with a span of this service calling it. */
   remotes: Map<string, Postings>;
+  /** hash32 of the service name, to qualify terms it records. */
+  hash: number;
 }
 
-/** The key of an annotationQuery term: "key=value" (tag) or a bare word (annotation value or tag key). */
-export function termKey(key: string, value: string): number {
-  return value === '' ? hash32(`w\u0000${key}`) : hash32(`t\u0000${key}\u0000${value}`);
+/** The key of an annotationQuery term: "key=value" (tag) or a bare word (annotation value or tag key), optionally as recorded by one service. */
+export function termKey(key: string, value: string, service?: string): number {
+  const h = termHash(key, value);
+  return service === undefined ? h : qualifiedHash(h, hash32(service));
 }
 
 const BIG_TRACE = 256;
@@ -71,12 +76,20 @@ export class MemoryIndex {
 
   /** Stores spans, then evicts the oldest traces while over maxSpans. */
   accept(spans: readonly Span[]): void {
-    for (const span of spans) this.add(span);
+    // Packed spans are appended per trace once per call, with one join, so each trace stays one
+    // flat string (appending span by span would build a chain of cons strings).
+    const pending = new Map<TraceEntry, string[]>();
+    try {
+      for (const span of spans) this.add(span, pending);
+    } finally {
+      for (const [e, list] of pending) e.data = e.data === '' ? list.join('\n') : `${e.data}\n${list.join('\n')}`;
+      for (const e of pending.keys()) if (e.data.length > 0) e.data.charCodeAt(0); // flattens
+    }
     while (this.spanCount > this.maxSpans && this.head < this.entries.length) this.evictOldest();
     if (this.evictedSinceSweep > 4096 && this.evictedSinceSweep > this.byId.size) this.sweep();
   }
 
-  private add(span: Span): void {
+  private add(span: Span, pending: Map<TraceEntry, string[]>): void {
     const low = lowTraceId(span.traceId);
     let e = this.byId.get(low);
     if (e === undefined) {
@@ -85,8 +98,10 @@ export class MemoryIndex {
       this.byId.set(low, e);
     }
     const packed = this.packer.pack(span, e.traceId, e.base);
-    if (this.isDuplicate(e, packed, span)) return;
-    e.data = e.count === 0 ? packed : `${e.data}\n${packed}`;
+    let list = pending.get(e);
+    if (this.isDuplicate(e, packed, span.id, list)) return;
+    if (list === undefined) pending.set(e, (list = []));
+    list.push(packed);
     e.count++;
     this.spanCount++;
     if (span.traceId !== e.traceId) e.flags |= MIXED_IDS;
@@ -112,32 +127,28 @@ export class MemoryIndex {
   }
 
   /**
-   * Whether the trace already holds this span. Packed forms of equal spans usually match verbatim,
-   * but can differ when a string got interned in between, so spans with the same id are compared
-   * unpacked. Big traces keep a set of span id hashes to avoid scanning their data.
+   * Whether the trace already holds this span. Equal spans pack to equal strings (interning is
+   * stable), so this is a search in the trace's data; big traces first check a set of span id
+   * hashes so that new spans need no search.
    */
-  private isDuplicate(e: TraceEntry, packed: string, span: Span): boolean {
+  private isDuplicate(e: TraceEntry, packed: string, id: string, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
-    const idHash = hash32(span.id);
+    if (pending !== undefined && pending.includes(packed)) return true;
+    const d = e.data;
+    if (d === '') return false;
     if (e.count >= BIG_TRACE) {
       if (e.hashes === undefined) {
         e.hashes = new Set();
-        for (const s of this.decode(e)) e.hashes.add(hash32(s.id));
+        for (const p of d.split('\n')) e.hashes.add(hash32(p.slice(2, p.indexOf('"', 2))));
+        if (pending !== undefined) for (const p of pending) e.hashes.add(hash32(p.slice(2, p.indexOf('"', 2))));
       }
-      if (!e.hashes.has(idHash)) {
-        e.hashes.add(idHash);
+      const h = hash32(id);
+      if (!e.hashes.has(h)) {
+        e.hashes.add(h);
         return false;
       }
     }
-    const d = e.data;
-    if (d === packed || d.startsWith(`${packed}\n`) || d.endsWith(`\n${packed}`) || d.includes(`\n${packed}\n`)) return true;
-    const prefix = `["${span.id}"`;
-    if (!d.includes(prefix)) return false;
-    const canonical = this.packer.canonical(span);
-    for (const p of d.split('\n')) {
-      if (p.startsWith(prefix) && this.packer.canonical(this.packer.unpack(p, e.traceId, e.base)) === canonical) return true;
-    }
-    return false;
+    return d === packed || d.startsWith(`${packed}\n`) || d.endsWith(`\n${packed}`) || d.includes(`\n${packed}\n`);
   }
 
   private block(ord: number): Block {
@@ -151,25 +162,35 @@ export class MemoryIndex {
     const service = span.localEndpoint?.serviceName;
     if (service !== undefined && service !== '') {
       let s = this.services.get(service);
-      if (s === undefined) this.services.set(service, (s = { traces: [], names: new Map(), remotes: new Map() }));
-      addOrdinal(s.traces, ord);
+      if (s === undefined) {
+        this.services.set(service, (s = { traces: [], durations: [], names: new Map(), remotes: new Map(), hash: hash32(service) }));
+      }
+      addOrdinalWithMax(s.traces, s.durations, ord, span.duration ?? 0);
       if (span.name !== undefined && span.name !== '') addPosting(s.names, span.name, ord);
       const remote = span.remoteEndpoint?.serviceName;
       if (remote !== undefined && remote !== '') addPosting(s.remotes, remote, ord);
     }
     const tags = span.tags;
+    const qualified = service !== undefined && service !== '' ? this.services.get(service)?.hash : undefined;
     if (tags !== undefined) {
       for (const key in tags) {
         const value = tags[key] as string;
-        addPosting(this.terms, termKey(key, ''), ord);
-        if (value !== '') addPosting(this.terms, termKey(key, value), ord);
+        this.addTerm(key, '', qualified, ord);
+        if (value !== '') this.addTerm(key, value, qualified, ord);
         const values = this.autocomplete.get(key);
         if (values !== undefined && value !== '' && values.size < 10_000) values.add(value);
       }
     }
     if (span.annotations !== undefined) {
-      for (const a of span.annotations) addPosting(this.terms, termKey(a.value, ''), ord);
+      for (const a of span.annotations) this.addTerm(a.value, '', qualified, ord);
     }
+  }
+
+  /** Indexes a term for any service, and for the service whose span recorded it. */
+  private addTerm(key: string, value: string, serviceHash: number | undefined, ord: number): void {
+    const h = termHash(key, value);
+    addPosting(this.terms, h, ord);
+    if (serviceHash !== undefined) addPosting(this.terms, qualifiedHash(h, serviceHash), ord);
   }
 
   private evictOldest(): void {
@@ -199,9 +220,9 @@ export class MemoryIndex {
     for (const [name, s] of this.services) {
       const t = s.traces;
       if (t.length > 0 && (t[0] as number) < live) {
-        let i = 0;
-        while (i < t.length && (t[i] as number) < live) i++;
+        const i = lowerBound(t, live);
         t.splice(0, i);
+        s.durations.splice(0, i);
       }
       if (t.length === 0) {
         this.services.delete(name);

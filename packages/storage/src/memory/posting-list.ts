@@ -29,6 +29,35 @@ export function addOrdinal(list: number[], ord: number): void {
   if (list[i] !== ord) list.splice(i, 0, ord);
 }
 
+/** Largest value kept in a parallel duration list (a small integer); longer durations are clamped. */
+export const MAX_KEPT_DURATION = 0x3fffffff;
+
+/**
+ * Adds ord to a sorted list with a parallel list of per-trace maxima (e.g. the longest span of a
+ * service in that trace), raising the maximum when ord is already present.
+ */
+export function addOrdinalWithMax(list: number[], maxes: number[], ord: number, value: number): void {
+  const v = value > MAX_KEPT_DURATION ? MAX_KEPT_DURATION : value;
+  const n = list.length;
+  const last = n === 0 ? -1 : (list[n - 1] as number);
+  let i: number;
+  if (ord > last) {
+    list.push(ord);
+    maxes.push(v);
+    return;
+  } else if (ord === last) {
+    i = n - 1;
+  } else {
+    i = lowerBound(list, ord);
+    if (list[i] !== ord) {
+      list.splice(i, 0, ord);
+      maxes.splice(i, 0, v);
+      return;
+    }
+  }
+  if (v > (maxes[i] as number)) maxes[i] = v;
+}
+
 /** Adds ord to the postings stored under key in a map of postings. */
 export function addPosting<K>(map: Map<K, Postings>, key: K, ord: number): void {
   const p = map.get(key);
@@ -69,12 +98,32 @@ export function sweepPostings<K>(map: Map<K, Postings>, firstLive: number): void
   }
 }
 
-/** 32-bit FNV-1a of a string, as a small integer key. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+/** Continues a 32-bit FNV-1a hash over the chars of s. */
+function fnv(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h | 0;
+  return h;
+}
+
+/** 32-bit FNV-1a of a string, as a small integer key. */
+export function hash32(s: string): number {
+  return fnv(FNV_OFFSET, s) | 0;
+}
+
+/** Hash of "key=value" (value non-empty) or of a bare word, without building the string. */
+export function termHash(key: string, value: string): number {
+  if (value === '') return fnv(Math.imul(FNV_OFFSET ^ 0x77, 0x01000193), key) | 0;
+  const h = fnv(Math.imul(FNV_OFFSET ^ 0x74, 0x01000193), key);
+  return fnv(Math.imul(h ^ 0x3d, 0x01000193), value) | 0;
+}
+
+/** Combines a term hash with a service name hash (the term as recorded by that service). */
+export function qualifiedHash(term: number, service: number): number {
+  let h = Math.imul(term ^ Math.imul(service, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  return Math.imul(h, 0xc2b2ae35) | 0;
 }

@@ -2,7 +2,7 @@ import type { Span } from '@skein/model';
 import type { QueryRequest } from '../storage.js';
 import { termKey } from './memory-index.js';
 import type { MemoryIndex } from './memory-index.js';
-import { asList, hasOrdinal, lowerBound } from './posting-list.js';
+import { MAX_KEPT_DURATION, asList, hasOrdinal, lowerBound } from './posting-list.js';
 import { groupByTraceId, inWindow, matchesQuery, traceTimestamp } from './query-predicate.js';
 import { BLOCK_BITS, MIXED_IDS } from './trace-entry.js';
 import type { TraceEntry } from './trace-entry.js';
@@ -32,7 +32,8 @@ function requiredLists(index: MemoryIndex, request: QueryRequest): (readonly num
     }
   }
   for (const [key, value] of Object.entries(request.annotationQuery ?? {})) {
-    const p = index.terms.get(termKey(key, value));
+    // With serviceName, the term must have been recorded by a span of that service.
+    const p = index.terms.get(termKey(key, value, request.serviceName));
     if (p === undefined) return undefined;
     lists.push(asList(p));
   }
@@ -63,6 +64,9 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
   if (limit <= 0) return [];
   const lists = requiredLists(index, request);
   if (lists === undefined) return [];
+  const service = request.serviceName !== undefined ? index.services.get(request.serviceName) : undefined;
+  const serviceTraces = service?.traces;
+  const serviceDurations = request.minDuration !== undefined ? service?.durations : undefined;
   lists.sort((a, b) => a.length - b.length);
   const driver = lists.length > 0 ? (lists[0] as readonly number[]) : undefined;
   const others = lists.slice(1);
@@ -102,7 +106,14 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
       pos = driver !== undefined ? lowerBound(driver, blockStart, 0, pos + 1) - 1 : blockStart - 1;
       continue;
     }
+    const at = pos;
     pos--;
+    if (serviceDurations !== undefined) {
+      // The longest span of serviceName in this trace must reach minDuration.
+      const i = driver === serviceTraces ? at : lowerBound(serviceTraces as readonly number[], ord);
+      const longest = serviceDurations[i] as number;
+      if (longest < (request.minDuration as number) && longest < MAX_KEPT_DURATION) continue;
+    }
     let inAll = true;
     for (const list of others) {
       if (!hasOrdinal(list, ord)) {
@@ -122,6 +133,7 @@ function collect(index: MemoryIndex, e: TraceEntry, request: QueryRequest, stric
   const mixed = strictTraceId && (e.flags & MIXED_IDS) !== 0;
   if (!mixed && !inWindow(e.ts, request)) return;
   if (request.minDuration !== undefined && request.minDuration > e.maxDuration) return;
+  if (!mixed && hits.length >= request.limit && e.ts <= (hits[hits.length - 1] as Hit).ts) return; // cannot make the cut
   const spans = index.decode(e);
   if (!mixed) {
     if (matchesQuery(spans, request)) insertHit(hits, { ts: e.ts, ord: e.ord, spans }, request.limit);

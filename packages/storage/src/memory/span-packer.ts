@@ -6,7 +6,7 @@ import { Interner } from './interner.js';
 // tag keys and common values) replaced by small numbers. V8 keeps such a string in about its
 // length in bytes, several times less than the equivalent object graph, and JSON.parse reads it back
 // quickly. Layout: [id, parentId|0, kind, name, ts|null, duration, local, remote, annotations,
-// tags, flags, traceId?]; trailing zeros are dropped.
+// tags, flags, traceId?]; trailing zeros after the remote endpoint are dropped.
 
 type Packed = string | number | null | Packed[];
 
@@ -15,12 +15,18 @@ const KIND_CODE: Readonly<Record<SpanKind, number>> = { CLIENT: 1, SERVER: 2, PR
 const DEBUG = 1;
 const SHARED = 2;
 
-function endpointKey(e: Endpoint): string {
-  return `${e.serviceName ?? ''}\u0000${e.ipv4 ?? ''}\u0000${e.ipv6 ?? ''}\u0000${e.port ?? 0}`;
+/** JSON text of an interned id or a string (ids and plain names need no escaping). */
+function json(v: number | string): string {
+  if (typeof v === 'number') return String(v);
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(v);
+  }
+  return `"${v}"`;
 }
 
-function inlineEndpoint(e: Endpoint): Packed[] {
-  return [e.serviceName ?? 0, e.ipv4 ?? 0, e.ipv6 ?? 0, e.port ?? 0];
+function endpointKey(e: Endpoint): string {
+  return `${e.serviceName ?? ''}\u0000${e.ipv4 ?? ''}\u0000${e.ipv6 ?? ''}\u0000${e.port ?? 0}`;
 }
 
 function endpointFromKey(key: string): Endpoint {
@@ -44,18 +50,30 @@ function endpointFromInline(a: Packed[]): Endpoint {
 
 /** Packs spans into compact strings and unpacks them; one instance per store (it owns the intern tables). */
 export class SpanPacker {
-  private readonly names = new Interner(100_000);
-  private readonly endpoints = new Interner(100_000);
+  private readonly names = new Interner(50_000);
+  private readonly endpoints = new Interner(50_000);
   private readonly endpointCache: (Endpoint | undefined)[] = [];
-  private readonly tagKeys = new Interner(20_000);
-  private readonly tagValues = new Interner(200_000, 100);
-  private readonly annotationValues = new Interner(50_000, 100);
+  private readonly tagKeys = new Interner(10_000);
+  /** Values per tag key (by key id): a key with many distinct values (ids, URLs) stops interning early. */
+  private readonly tagValues: Interner[] = [];
+  private readonly inlineKeyValues = new Interner(0);
+  private readonly annotationValues = new Interner(10_000, 100);
 
-  private packEndpoint(e: Endpoint | undefined, intern: boolean): Packed {
-    if (e === undefined) return 0;
-    if (!intern) return inlineEndpoint(e);
-    const id = this.endpoints.intern(endpointKey(e));
-    return typeof id === 'number' ? id : inlineEndpoint(e);
+  private valuesOf(key: number | string): Interner {
+    if (typeof key === 'string') return this.inlineKeyValues;
+    let t = this.tagValues[key];
+    if (t === undefined) this.tagValues[key] = t = new Interner(1_000, 100);
+    return t;
+  }
+
+  private packEndpoint(e: Endpoint | undefined, intern: boolean): string {
+    if (e === undefined) return '0';
+    if (intern) {
+      const id = this.endpoints.intern(endpointKey(e));
+      if (typeof id === 'number') return String(id);
+    }
+    return `[${e.serviceName === undefined ? 0 : json(e.serviceName)},${e.ipv4 === undefined ? 0 : json(e.ipv4)},`
+      + `${e.ipv6 === undefined ? 0 : json(e.ipv6)},${e.port ?? 0}]`;
   }
 
   private unpackEndpoint(p: Packed): Endpoint | undefined {
@@ -69,53 +87,45 @@ export class SpanPacker {
 
   /** Packs a span of a trace whose stored id is traceId and whose times are relative to base (µs). */
   pack(span: Span, traceId: string, base: number): string {
-    const tags = span.tags;
-    let packedTags: Packed = 0;
-    if (tags !== undefined) {
-      const keys = Object.keys(tags);
+    // Built by hand rather than with JSON.stringify of an array: this is the ingest hot path.
+    let tags = '0';
+    const t = span.tags;
+    if (t !== undefined) {
+      const keys = Object.keys(t);
       if (keys.length > 0) {
         if (keys.length > 1) keys.sort();
-        const flat: Packed[] = [];
-        for (const k of keys) flat.push(this.tagKeys.intern(k), this.tagValues.intern(tags[k] as string));
-        packedTags = flat;
+        tags = '[';
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i] as string;
+          const key = this.tagKeys.intern(k);
+          const value = this.valuesOf(key).intern(t[k] as string);
+          tags += `${i === 0 ? '' : ','}${json(key)},${json(value)}`;
+        }
+        tags += ']';
       }
     }
-    let packedAnnotations: Packed = 0;
-    const annotations = span.annotations;
-    if (annotations !== undefined && annotations.length > 0) {
-      const flat: Packed[] = [];
-      for (const a of annotations) flat.push(a.timestamp - base, this.annotationValues.intern(a.value));
-      packedAnnotations = flat;
+    let annotations = '0';
+    const a = span.annotations;
+    if (a !== undefined && a.length > 0) {
+      annotations = '[';
+      for (let i = 0; i < a.length; i++) {
+        const ann = a[i] as Annotation;
+        annotations += `${i === 0 ? '' : ','}${ann.timestamp - base},${json(this.annotationValues.intern(ann.value))}`;
+      }
+      annotations += ']';
     }
+    const flags = (span.debug === true ? DEBUG : 0) | (span.shared === true ? SHARED : 0);
     // A server's remote endpoint is usually the caller's ephemeral port: not worth interning.
     const internRemote = span.kind !== 'SERVER' && span.kind !== 'CONSUMER';
-    const packed: Packed[] = [
-      span.id,
-      span.parentId ?? 0,
-      span.kind === undefined ? 0 : KIND_CODE[span.kind],
-      span.name === undefined ? 0 : this.names.intern(span.name),
-      span.timestamp === undefined ? null : span.timestamp - base,
-      span.duration ?? 0,
-      this.packEndpoint(span.localEndpoint, true),
-      this.packEndpoint(span.remoteEndpoint, internRemote),
-      packedAnnotations,
-      packedTags,
-      (span.debug === true ? DEBUG : 0) | (span.shared === true ? SHARED : 0),
-    ];
-    if (span.traceId !== traceId) packed.push(span.traceId);
-    else while (packed.length > 6 && packed[packed.length - 1] === 0) packed.pop();
-    return JSON.stringify(packed);
-  }
-
-  /** A string equal for equal spans whatever the intern tables held when they were packed. */
-  canonical(span: Span): string {
-    const tags = span.tags === undefined ? [] : Object.keys(span.tags).sort().map((k) => [k, span.tags?.[k]]);
-    return JSON.stringify([
-      span.traceId, span.id, span.parentId, span.kind, span.name, span.timestamp, span.duration,
-      span.localEndpoint === undefined ? 0 : inlineEndpoint(span.localEndpoint),
-      span.remoteEndpoint === undefined ? 0 : inlineEndpoint(span.remoteEndpoint),
-      span.annotations ?? [], tags, span.debug === true, span.shared === true,
-    ]);
+    let out = `[${json(span.id)},${span.parentId === undefined ? 0 : json(span.parentId)},`
+      + `${span.kind === undefined ? 0 : KIND_CODE[span.kind]},${span.name === undefined ? 0 : json(this.names.intern(span.name))},`
+      + `${span.timestamp === undefined ? 'null' : span.timestamp - base},${span.duration ?? 0},`
+      + `${this.packEndpoint(span.localEndpoint, true)},${this.packEndpoint(span.remoteEndpoint, internRemote)}`;
+    if (span.traceId !== traceId) return `${out},${annotations},${tags},${flags},${json(span.traceId)}]`;
+    if (flags !== 0) out += `,${annotations},${tags},${flags}`;
+    else if (tags !== '0') out += `,${annotations},${tags}`;
+    else if (annotations !== '0') out += `,${annotations}`;
+    return `${out}]`;
   }
 
   /** Unpacks a span stored by pack() with the same traceId and base. */
@@ -145,7 +155,8 @@ export class SpanPacker {
     if (Array.isArray(tags)) {
       const out: Record<string, string> = {};
       for (let i = 0; i < tags.length; i += 2) {
-        out[this.tagKeys.resolve(tags[i] as number | string)] = this.tagValues.resolve(tags[i + 1] as number | string);
+        const key = tags[i] as number | string;
+        out[this.tagKeys.resolve(key)] = this.valuesOf(key).resolve(tags[i + 1] as number | string);
       }
       span.tags = out;
     }
