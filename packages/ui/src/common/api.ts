@@ -12,10 +12,25 @@ export class ApiError extends Error {
   }
 }
 
+declare global {
+  interface Window {
+    /** A trace request started by index.html before the app loaded (see there). */
+    __skeinPrefetch?: { id: string; response: Promise<Response> } | undefined;
+  }
+}
+
+/** The prefetched response for this path, once: later loads of the same trace fetch again. */
+function takePrefetch(path: string): Promise<Response> | undefined {
+  const pre = window.__skeinPrefetch;
+  if (!pre || path !== `/api/v2/trace/${encodeURIComponent(pre.id)}`) return undefined;
+  window.__skeinPrefetch = undefined;
+  return pre.response;
+}
+
 async function get(path: string, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, signal ? { signal, headers: { accept: 'application/json' } } : { headers: { accept: 'application/json' } });
+    res = await (takePrefetch(path) ?? fetch(path, signal ? { signal, headers: { accept: 'application/json' } } : { headers: { accept: 'application/json' } }));
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'API_NETWORK', `Could not reach the Skein server (${String(err)}).`);

@@ -23,7 +23,7 @@ export function TracePage(p: { traceId: string }) {
     }
     setState({ kind: 'loading' });
     const ctl = new AbortController();
-    performance.mark('skein:fetch-start');
+    if (!window.__skeinPrefetch) performance.mark('skein:fetch-start');
     api.trace(id, ctl.signal).then((json) => {
       performance.mark('skein:json-parsed');
       const input = readSpans(json);

@@ -26,7 +26,10 @@ export interface WaterfallProps {
   renderAll?: boolean;
 }
 
-const OVERSCAN = 8;
+const OVERSCAN = 6;
+// Rows are keyed by slot (row index modulo the pool), so scrolling re-uses the row elements and
+// only patches their content instead of unmounting and creating DOM for every new row.
+const ROW_POOL = 512;
 
 /**
  * The span waterfall, windowed by hand: a spacer as tall as all rows and absolutely placed
@@ -108,7 +111,7 @@ export function Waterfall(p: WaterfallProps) {
     const node = rows[r] as number;
     items.push(
       <WaterfallRow
-        key={node}
+        key={p.renderAll ? node : r % ROW_POOL}
         tree={p.tree}
         node={node}
         row={r}
