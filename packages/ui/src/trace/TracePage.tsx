@@ -1,6 +1,7 @@
 import type { Span } from '@skein/model';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../common/api.js';
+import { Link } from '../common/Link.js';
 import { Message } from '../common/Message.js';
 import { readSpans } from '../common/spans-input.js';
 import { TraceView } from './TraceView.js';
@@ -33,7 +34,7 @@ export function TracePage(p: { traceId: string }) {
     }).catch((err: unknown) => {
       if (err instanceof DOMException && err.name === 'AbortError') return;
       if (err instanceof ApiError && err.status === 404) {
-        setState({ kind: 'error', title: `Trace ${id} was not found.`, detail: 'It may be older than the storage keeps, sampled out, or the ID may be mistyped. Search for traces instead, or upload a JSON file.', testId: 'trace-not-found' });
+        setState({ kind: 'error', title: `Trace ${id} was not found.`, detail: 'It may be older than the storage keeps, sampled out, or the ID may be mistyped.', testId: 'trace-not-found' });
       } else {
         setState({ kind: 'error', title: `Could not load trace ${id}.`, detail: err instanceof Error ? err.message : String(err), testId: 'trace-load-error' });
       }
@@ -42,6 +43,12 @@ export function TracePage(p: { traceId: string }) {
   }, [id]);
 
   if (state.kind === 'loading') return <div className="loading" data-testid="loading">Loading trace {id}…</div>;
-  if (state.kind === 'error') return <Message kind="error" title={state.title} testId={state.testId}>{state.detail}</Message>;
+  if (state.kind === 'error') {
+    return (
+      <Message kind="error" title={state.title} testId={state.testId}>
+        {state.detail} <Link to="/">Search traces</Link> · <Link to="/upload">Open a JSON file</Link>
+      </Message>
+    );
+  }
   return <TraceView spans={state.spans} source="from storage" notes={state.notes} />;
 }
