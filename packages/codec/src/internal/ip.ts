@@ -11,10 +11,27 @@ export function ipv4FromInt(v: number): string {
   return `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 }
 
+/** Addresses repeat across spans: encoders parse each text once (bounded, cleared when full). */
+const parsed4 = new Map<string, Uint8Array | undefined>();
+const parsed6 = new Map<string, Uint8Array | undefined>();
+
+function cached(
+  parsed: Map<string, Uint8Array | undefined>,
+  ip: string,
+  parse: (ip: string) => Uint8Array | undefined,
+): Uint8Array | undefined {
+  let b = parsed.get(ip);
+  if (b === undefined && !parsed.has(ip)) {
+    if (parsed.size >= 1024) parsed.clear();
+    b = parse(ip);
+    parsed.set(ip, b);
+  }
+  return b;
+}
+
 /** The 4 bytes of a dotted-quad (as the span model accepts it), or undefined when it is not one. */
 export function ipv4Bytes(ip: string): Uint8Array | undefined {
-  if (!isIpv4(ip)) return undefined;
-  return Uint8Array.from(ip.split('.').map(Number));
+  return cached(parsed4, ip, (text) => (isIpv4(text) ? Uint8Array.from(text.split('.').map(Number)) : undefined));
 }
 
 /** The packed big-endian 32-bit value of a dotted quad (0 when not one). */
@@ -66,6 +83,10 @@ export function ipv6Text(b: Uint8Array, offset = 0): { ipv4?: string; ipv6?: str
 
 /** The 16 bytes of an IPv6 text address, or undefined when it is not one. */
 export function ipv6Bytes(ip: string): Uint8Array | undefined {
+  return cached(parsed6, ip, parseIpv6);
+}
+
+function parseIpv6(ip: string): Uint8Array | undefined {
   if (!isIPv6(ip)) return undefined;
   let text = ip;
   const out = new Uint8Array(16);
