@@ -110,7 +110,10 @@ describe('OTLP_PROTO.encode', () => {
       duration: 3,
       localEndpoint: { serviceName: 'worker' },
       remoteEndpoint: { serviceName: 'kafka' },
-      annotations: [{ timestamp: 1472470996199001, value: 'retry|{"attempt":2,"ok":false,"tags":["a"]}|1' }],
+      annotations: [
+        { timestamp: 1472470996199001, value: 'retry|{"attempt":2,"ok":false,"tags":["a"]}|1' },
+        { timestamp: 1472470996199002, value: 'looks|{}|0' },
+      ],
       tags: {
         'otel.status_code': 'OK',
         'otel.status_description': 'fine',
@@ -149,6 +152,7 @@ describe('OTLP_PROTO.encode', () => {
           { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }] } } },
         ],
       },
+      { timeUnixNano: 1472470996199002000, name: 'looks|{}|0' },
     ]);
     expect(s.attributes).toEqual([
       { key: 'plain', value: { stringValue: 'x' } },

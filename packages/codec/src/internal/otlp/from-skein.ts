@@ -153,7 +153,8 @@ function toEvent(timeUs: number, value: string): OtlpEvent {
   if (value.endsWith('}') || /\|\d+$/.test(value)) {
     const m = EVENT_VALUE.exec(value);
     const attrs = m !== null ? parseJsonObject(m[2]!) : undefined;
-    if (m !== null && attrs !== undefined) {
+    // "name|{}|0" would decode back to just "name": keep such a value whole instead
+    if (m !== null && attrs !== undefined && (Object.keys(attrs).length > 0 || m[3] !== '0')) {
       return { timeUs, name: m[1]!, attributes: attributesFromJson(attrs), droppedAttributesCount: Number(m[3]) };
     }
   }
