@@ -1,7 +1,6 @@
 import { DependencyLinker, mergeDependencyLinks } from '@skein/model';
 import type { DependencyLink } from '@skein/model';
 import type { MemoryIndex } from './memory-index.js';
-import { BLOCK_BITS } from './trace-entry.js';
 import type { Block } from './trace-entry.js';
 
 // Links are computed live from the stored spans. A block of 1,024 traces lying wholly inside the
@@ -11,8 +10,8 @@ import type { Block } from './trace-entry.js';
 
 function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): DependencyLinker {
   const linker = new DependencyLinker();
-  const first = Math.max(id << BLOCK_BITS, index.firstLive);
-  const last = Math.min(((id + 1) << BLOCK_BITS) - 1, index.nextOrd - 1);
+  const first = Math.max(id << index.blockBits, index.firstLive);
+  const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
   for (let ord = first; ord <= last; ord++) {
     const e = index.entry(ord);
     if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) continue;

@@ -1,4 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '@skein/model';
 import { runStorageTests } from '../conformance/index.js';
 import { InMemoryStorage } from './in-memory-storage.js';
 
 runStorageTests({ name: 'memory', newStorage: async (options) => new InMemoryStorage(options) });
+
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+const hex = (n: number): string => n.toString(16).padStart(16, '0');
+
+/** A trace of `spans` spans of `service`, started `ms` after NOW. */
+function trace(n: number, ms: number, service = `svc${n % 3}`, spans = 3): Span[] {
+  const traceId = hex(n + 1);
+  return Array.from({ length: spans }, (_, i) => {
+    const s: Span = {
+      traceId, id: hex(1000 * (n + 1) + i), name: `op${i}`, kind: 'CLIENT',
+      timestamp: (NOW + ms) * 1000 + i, duration: 10 + i,
+      localEndpoint: { serviceName: service }, remoteEndpoint: { serviceName: `remote${n}` },
+      tags: { n: String(n) },
+    };
+    if (i > 0) s.parentId = hex(1000 * (n + 1));
+    return s;
+  });
+}
+
+const all = { endTs: NOW + 3_600_000, lookback: 7_200_000, limit: 1000 };
+
+describe('InMemoryStorage', () => {
+  it('rejects a bad maxSpans with a stable code', () => {
+    expect(() => new InMemoryStorage({ maxSpans: 0 })).toThrow(expect.objectContaining({ code: 'STORAGE_INVALID_OPTION' }));
+    expect(() => new InMemoryStorage({ maxSpans: 1.5 })).toThrow(/maxSpans/);
+  });
+
+  it('evicts the oldest whole traces, by first arrival, to stay within maxSpans', async () => {
+    const store = new InMemoryStorage({ maxSpans: 10 });
+    const traces = [0, 1, 2, 3, 4].map((n) => trace(n, n));
+    // The first trace gets a late span after the others arrived: eviction still goes by first arrival.
+    await store.accept(traces[0]!.slice(0, 2));
+    for (const t of traces.slice(1)) await store.accept(t);
+    await store.accept(traces[0]!.slice(2));
+    // 2 + 3 + 3 spans, then trace 3 evicts trace 0's first part and trace 4 evicts trace 1.
+    expect(store.spanCount).toBe(10);
+    expect(await store.getTrace(traces[0]![0]!.traceId)).toEqual(traces[0]!.slice(2)); // the late span, stored anew
+    expect(await store.getTrace(traces[1]![0]!.traceId)).toEqual([]);
+    for (const t of traces.slice(2)) expect(await store.getTrace(t[0]!.traceId)).toHaveLength(3);
+    const found = await store.getTraces(all);
+    expect(found.map((t) => t[0]!.traceId)).toEqual([4, 3, 2, 0].map((n) => traces[n]![0]!.traceId));
+    expect(await store.getRemoteServiceNames('svc1')).toEqual(['remote4']);
+    expect(await store.getTraces({ ...all, annotationQuery: { n: '1' } })).toEqual([]);
+    expect((await store.getDependencies(all.endTs, all.lookback)).map((l) => l.child).sort())
+      .toEqual(['remote0', 'remote2', 'remote3', 'remote4']);
+  });
+
+  it('forgets names and terms of evicted traces after many evictions', async () => {
+    const store = new InMemoryStorage({ maxSpans: 30 });
+    for (let n = 0; n < 6000; n++) await store.accept(trace(n, n, `svc${n}`, 1));
+    expect(store.spanCount).toBe(30);
+    const names = await store.getServiceNames();
+    expect(names).toHaveLength(30);
+    expect(names).toContain('svc5999');
+    expect(names).not.toContain('svc0');
+    expect(await store.getSpanNames('svc10')).toEqual([]);
+    expect(await store.getTraces({ ...all, annotationQuery: { n: '10' } })).toEqual([]);
+    expect(await store.getTraces({ ...all, serviceName: 'svc5990' })).toHaveLength(1);
+    expect(await store.getTraces({ ...all, limit: 100 })).toHaveLength(30);
+  });
+
+  it('does not duplicate spans of a big trace accepted twice', async () => {
+    const store = new InMemoryStorage();
+    const big = trace(7, 0, 'big', 600);
+    await store.accept(big.slice(0, 300));
+    await store.accept(big);
+    await store.accept(big.slice(250, 400));
+    expect(await store.getTrace(big[0]!.traceId)).toHaveLength(600);
+    expect(store.spanCount).toBe(600);
+  });
+
+  it('reads back strings that need escaping and values past the intern tables', async () => {
+    const store = new InMemoryStorage();
+    const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDCA9 ⻩';
+    const spans: Span[] = [];
+    for (let i = 0; i < 1500; i++) {
+      spans.push({
+        traceId: hex(1), id: hex(i + 1), name: i % 2 === 0 ? odd : `name ${i}`, timestamp: (NOW + i) * 1000,
+        localEndpoint: { serviceName: 'svc', ipv6: '2001:db8::1', port: 1 + i },
+        remoteEndpoint: { serviceName: odd, ipv4: '10.0.0.1', port: 2000 + i },
+        annotations: [{ timestamp: (NOW + i) * 1000 + 1, value: `${odd} ${i}` }],
+        tags: { [odd]: odd, id: String(i), [`k${i}`]: '' },
+      });
+    }
+    await store.accept(spans);
+    const back = await store.getTrace(hex(1));
+    expect(back.sort((a, b) => a.id.localeCompare(b.id))).toEqual(spans);
+    expect(await store.getTraces({ ...all, annotationQuery: { [odd]: odd, id: '1499' } })).toHaveLength(1);
+  });
+
+  it('frees everything on close', async () => {
+    const store = new InMemoryStorage();
+    await store.accept(trace(1, 0));
+    await store.close();
+    expect(await store.getServiceNames()).toEqual([]);
+    expect(await store.getTrace(hex(2))).toEqual([]);
+  });
+});

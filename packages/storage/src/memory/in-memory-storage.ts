@@ -10,6 +10,8 @@ import { searchTraces } from './search.js';
 export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   /** Most spans kept; beyond it the oldest traces (by first arrival) are evicted whole. Default 500,000. */
   maxSpans?: number;
+  /** Tuning: traces per block as a power of two (time bounds and cached links are per block). Default 10. */
+  blockBits?: number;
 }
 
 /** Error with a stable code for bad store options. */
@@ -35,7 +37,7 @@ export class InMemoryStorage implements Storage {
     }
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
-    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys);
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits);
   }
 
   /** Spans currently stored. */

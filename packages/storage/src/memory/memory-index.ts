@@ -47,7 +47,12 @@ export class MemoryIndex {
   spanCount = 0;
   private evictedSinceSweep = 0;
 
-  constructor(readonly maxSpans: number, autocompleteKeys: readonly string[]) {
+  constructor(
+    readonly maxSpans: number,
+    autocompleteKeys: readonly string[],
+    /** log2 of the traces per block (time bounds and cached links are kept per block). */
+    readonly blockBits: number = BLOCK_BITS,
+  ) {
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
 
@@ -152,7 +157,7 @@ export class MemoryIndex {
   }
 
   private block(ord: number): Block {
-    const id = ord >> BLOCK_BITS;
+    const id = ord >> this.blockBits;
     let b = this.blocks.get(id);
     if (b === undefined) this.blocks.set(id, (b = new Block()));
     return b;
@@ -201,11 +206,11 @@ export class MemoryIndex {
     if (e === undefined) return;
     this.byId.delete(lowTraceId(e.traceId));
     this.spanCount -= e.count;
-    const id = e.ord >> BLOCK_BITS;
+    const id = e.ord >> this.blockBits;
     const block = this.blocks.get(id);
     if (block !== undefined) {
       block.links = undefined;
-      if (((e.ord + 1) & ((1 << BLOCK_BITS) - 1)) === 0) this.blocks.delete(id); // last trace of its block
+      if (((e.ord + 1) & ((1 << this.blockBits) - 1)) === 0) this.blocks.delete(id); // last trace of its block
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);

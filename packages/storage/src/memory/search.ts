@@ -4,7 +4,7 @@ import { termKey } from './memory-index.js';
 import type { MemoryIndex } from './memory-index.js';
 import { MAX_KEPT_DURATION, asList, hasOrdinal, lowerBound } from './posting-list.js';
 import { groupByTraceId, inWindow, matchesQuery, traceTimestamp } from './query-predicate.js';
-import { BLOCK_BITS, MIXED_IDS } from './trace-entry.js';
+import { MIXED_IDS } from './trace-entry.js';
 import type { TraceEntry } from './trace-entry.js';
 
 interface Hit {
@@ -90,7 +90,7 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
   const floor = driver !== undefined ? lowerBound(driver, firstLive) : firstLive;
   while (pos >= floor) {
     const ord = driver !== undefined ? (driver[pos] as number) : pos;
-    const blockId = ord >> BLOCK_BITS;
+    const blockId = ord >> index.blockBits;
     while (bi >= 0 && (blockIds[bi] as number) > blockId) bi--;
     if (bi < 0 || blockIds[bi] !== blockId) {
       pos--;
@@ -102,7 +102,7 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
     const block = index.blocks.get(blockId);
     if (block === undefined || block.max < begin || block.min > end) {
       // Skip the rest of this block.
-      const blockStart = blockId << BLOCK_BITS;
+      const blockStart = blockId << index.blockBits;
       pos = driver !== undefined ? lowerBound(driver, blockStart, 0, pos + 1) - 1 : blockStart - 1;
       continue;
     }

@@ -26,17 +26,11 @@ function json(v: number | string): string {
 }
 
 function endpointKey(e: Endpoint): string {
-  return `${e.serviceName ?? ''}\u0000${e.ipv4 ?? ''}\u0000${e.ipv6 ?? ''}\u0000${e.port ?? 0}`;
+  return JSON.stringify([e.serviceName ?? 0, e.ipv4 ?? 0, e.ipv6 ?? 0, e.port ?? 0]);
 }
 
 function endpointFromKey(key: string): Endpoint {
-  const [serviceName, ipv4, ipv6, port] = key.split('\u0000') as [string, string, string, string];
-  const e: Endpoint = {};
-  if (serviceName !== '') e.serviceName = serviceName;
-  if (ipv4 !== '') e.ipv4 = ipv4;
-  if (ipv6 !== '') e.ipv6 = ipv6;
-  if (port !== '0') e.port = Number(port);
-  return e;
+  return endpointFromInline(JSON.parse(key) as Packed[]);
 }
 
 function endpointFromInline(a: Packed[]): Endpoint {

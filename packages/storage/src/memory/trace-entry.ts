@@ -33,7 +33,7 @@ export class TraceEntry {
   ) {}
 }
 
-/** Bounds of trace start times in a block of 1,024 consecutive ordinals, and cached links. */
+/** Bounds of trace start times in a block of consecutive ordinals (1,024 by default), and cached links. */
 export class Block {
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
@@ -47,5 +47,5 @@ export class Block {
   }
 }
 
-/** log2 of the number of ordinals in a block. */
+/** Default log2 of the number of ordinals in a block. */
 export const BLOCK_BITS = 10;
