@@ -49,8 +49,7 @@ export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
       if (ss.scope.version !== '') baseTags['otel.scope.version'] = ss.scope.version;
       addAttributes(baseTags, ss.scope.attributes);
       for (let k = 0; k < ss.spans.length; k++) {
-        const where = `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`;
-        out.push(toSkeinSpan(ss.spans[k]!, serviceName, baseTags, out.length, where));
+        out.push(toSkeinSpan(ss.spans[k]!, serviceName, baseTags, out.length, new Where(i, j, k)));
       }
     }
   }
@@ -64,8 +63,21 @@ function addAttributes(tags: Tags, attrs: readonly OtlpAttribute[]): void {
   }
 }
 
-function invalid(code: ErrorCode, index: number, field: string, where: string, rule: string): never {
-  throw new SpanValidationError(code, index, field, `${where}: ${rule}`);
+/** A span's place in the request, turned into text only for an error message. */
+class Where {
+  constructor(
+    readonly resource: number,
+    readonly scope: number,
+    readonly span: number,
+  ) {}
+
+  toString(): string {
+    return `resourceSpans[${this.resource}].scopeSpans[${this.scope}].spans[${this.span}]`;
+  }
+}
+
+function invalid(code: ErrorCode, index: number, field: string, where: Where, rule: string): never {
+  throw new SpanValidationError(code, index, field, `${where.toString()}: ${rule}`);
 }
 
 /** 0: valid hex of the length; 1: wrong length or not hex; 2: all zeros. */
@@ -81,7 +93,7 @@ function idProblem(hex: string, chars: number): number {
   return zero ? 2 : 0;
 }
 
-function checkId(hex: string, bytes: number, index: number, field: string, where: string): string {
+function checkId(hex: string, bytes: number, index: number, field: string, where: Where): string {
   const problem = idProblem(hex, bytes * 2);
   if (problem === 0) return hex.toLowerCase();
   const code: ErrorCode = field === 'traceId' ? 'SPAN_INVALID_TRACE_ID' : field === 'spanId' ? 'SPAN_INVALID_ID' : 'SPAN_INVALID_PARENT_ID';
@@ -90,7 +102,7 @@ function checkId(hex: string, bytes: number, index: number, field: string, where
   return invalid(code, index, field, where, `${field} must be ${bytes} bytes (${bytes * 2} hex characters), got ${JSON.stringify(hex.slice(0, 40))}`);
 }
 
-function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: string): Span {
+function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: Where): Span {
   // Builds the span in normalized form directly, with the same rules (and model functions) as
   // normalizeSpan: the OTLP ids, times and tags are already checked and typed here, so a second
   // validation pass would only cost time. The tests assert the result is a fixed point of
