@@ -11,6 +11,8 @@ export const SCHEMA_VERSION = 1;
 // - spans: clustered by trace (WITHOUT ROWID, key tid + content hash), so a trace is one range read
 //   and an identical span accepted twice is stored once. Fields with their own column are left out
 //   of body (compact JSON of the rest).
+// - svc_traces: the traces of each local service by trace timestamp, so a search by service walks
+//   only that service's traces, newest first (kept in step when a trace's timestamp changes).
 // - tags: search terms per trace and service: hash of "key\0value" for tags, hash of "key" for tag
 //   keys and of the value for annotations (bare words). Hits are verified against the spans.
 const DDL = `
@@ -23,9 +25,13 @@ CREATE TABLE IF NOT EXISTS traces (
   root_ts INTEGER,
   min_ts INTEGER,
   links TEXT,
-  lhour INTEGER
+  lhour INTEGER,
+  svcs TEXT
 );
 CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts);
+CREATE TABLE IF NOT EXISTS svc_traces (
+  svc INTEGER NOT NULL, ts INTEGER NOT NULL, tid INTEGER NOT NULL, PRIMARY KEY (svc, ts, tid)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spans (
   tid INTEGER NOT NULL,
   h INTEGER NOT NULL,

@@ -13,8 +13,8 @@ export interface CandidateQuery {
 }
 
 /**
- * Builds the candidate query. It walks the traces_ts index over the window (newest first) and
- * probes each group's spans and search terms by primary key, so it never scans all spans; every
+ * Builds the candidate query. It walks svc_traces (or the traces_ts index) over the window, newest
+ * first, and probes each group's spans and search terms by primary key, so it never scans all spans; every
  * probe is a necessary condition of Zipkin's test, which is then applied exactly to the spans.
  * Returns undefined when a name in the request was never stored (nothing can match).
  */
@@ -50,8 +50,13 @@ export function candidateQuery(q: QueryRequest, names: NameTable): CandidateQuer
     params.push(termHash(key, value));
     if (svc !== undefined) params.push(svc);
   }
-  if (svc !== undefined && where.length === 1) spanProbe('1');
-  const sql = `SELECT t.tid FROM traces t INDEXED BY traces_ts WHERE ${where.join(' AND ')} ORDER BY t.ts DESC`;
+  // With a service, walk that service's traces (svc_traces); otherwise every trace in the window.
+  const from = svc === undefined ? 'traces t INDEXED BY traces_ts' : 'svc_traces t';
+  if (svc !== undefined) {
+    where.unshift('t.svc = ?');
+    params.unshift(svc);
+  }
+  const sql = `SELECT t.tid FROM ${from} WHERE ${where.join(' AND ')} ORDER BY t.ts DESC`;
   return { sql, params };
 }
 

@@ -4,11 +4,13 @@ import { hexToBlob, lowTraceId } from './ids.js';
 import { hourOf, parseLinks, traceLinks } from './links.js';
 import type { NameTable } from './names.js';
 import type { SpanReader } from './span-reader.js';
+import { MultiInsert } from './multi-insert.js';
 import { encodeSpan } from './span-row.js';
 import { spanTerms } from './tag-terms.js';
 
 interface TraceRow {
   tid: number;
+  svcs: string | null;
   ts: number | null;
   root_ts: number | null;
   min_ts: number | null;
@@ -20,9 +22,13 @@ interface TraceRow {
 export class SpanWriter {
   private readonly selectTrace: Statement<[Buffer], TraceRow>;
   private readonly insertTrace: Statement<[Buffer]>;
-  private readonly updateTrace: Statement<[number | null, number | null, number | null, string | null, number | null, number]>;
-  private readonly insertSpan: Statement<unknown[]>;
-  private readonly insertTerm: Statement<[number, number, number]>;
+  private readonly updateTrace: Statement<[number | null, number | null, number | null, string | null, number | null, string | null, number]>;
+  private readonly insertSvcTrace: Statement<[number, number, number]>;
+  private readonly deleteSvcTrace: Statement<[number, number, number]>;
+  private readonly insertSpans: MultiInsert;
+  private readonly insertTerms: MultiInsert;
+  /** Link count changes per hour, parent and child, applied once per transaction. */
+  private readonly deltas = new Map<string, [number, number, number, number, number]>();
   private readonly insertService: Statement<[number]>;
   private readonly insertSpanName: Statement<[number, number]>;
   private readonly insertRemote: Statement<[number, number]>;
@@ -37,13 +43,13 @@ export class SpanWriter {
   constructor(private readonly db: Database, private readonly names: NameTable, private readonly reader: SpanReader,
     autocompleteKeys: readonly string[]) {
     this.autocompleteKeys = new Set(autocompleteKeys);
-    this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lhour FROM traces WHERE lo = ?');
+    this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lhour, svcs FROM traces WHERE lo = ?');
     this.insertTrace = db.prepare('INSERT INTO traces (lo) VALUES (?)');
-    this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lhour = ? WHERE tid = ?');
-    this.insertSpan = db.prepare(
-      'INSERT OR IGNORE INTO spans (tid, h, hi, id, pid, ts, dur, svc, rsvc, name, kf, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-    );
-    this.insertTerm = db.prepare('INSERT OR IGNORE INTO tags (tid, h, svc) VALUES (?, ?, ?)');
+    this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lhour = ?, svcs = ? WHERE tid = ?');
+    this.insertSvcTrace = db.prepare('INSERT OR IGNORE INTO svc_traces (svc, ts, tid) VALUES (?, ?, ?)');
+    this.deleteSvcTrace = db.prepare('DELETE FROM svc_traces WHERE svc = ? AND ts = ? AND tid = ?');
+    this.insertSpans = new MultiInsert(db, 'INSERT OR IGNORE INTO spans (tid, h, hi, id, pid, ts, dur, svc, rsvc, name, kf, body)', 12);
+    this.insertTerms = new MultiInsert(db, 'INSERT OR IGNORE INTO tags (tid, h, svc)', 3);
     this.insertService = db.prepare('INSERT OR IGNORE INTO services (svc) VALUES (?)');
     this.insertSpanName = db.prepare('INSERT OR IGNORE INTO span_names (svc, name) VALUES (?, ?)');
     this.insertRemote = db.prepare('INSERT OR IGNORE INTO remote_names (svc, rsvc) VALUES (?, ?)');
@@ -60,6 +66,7 @@ export class SpanWriter {
   reset(): void {
     this.seenPairs.clear();
     this.seenValues.clear();
+    this.deltas.clear();
   }
 
   private write(spans: readonly Span[]): void {
@@ -71,6 +78,7 @@ export class SpanWriter {
       else g.push(span);
     }
     for (const [lo, group] of groups) this.writeGroup(lo, group);
+    this.flushLinks();
   }
 
   private writeGroup(lo: string, group: Span[]): void {
@@ -79,17 +87,20 @@ export class SpanWriter {
     const isNew = trace === undefined;
     if (trace === undefined) {
       const tid = Number(this.insertTrace.run(loBlob).lastInsertRowid);
-      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lhour: null };
+      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lhour: null, svcs: null };
     }
     const tid = trace.tid;
     const inserted: Span[] = [];
+    const values: unknown[] = [];
+    const hashes = new Set<number>();
     const terms = new Map<number, Set<number>>();
     let rootTs = trace.root_ts;
     let minTs = trace.min_ts;
     for (const span of group) {
       const r = encodeSpan(span, (s) => this.names.intern(s));
-      const res = this.insertSpan.run(tid, r.h, r.hi, r.id, r.pid, r.ts, r.dur, r.svc, r.rsvc, r.name, r.kf, r.body);
-      if (res.changes === 0) continue; // identical span already stored
+      if (hashes.has(r.h)) continue; // the same span twice in this batch
+      hashes.add(r.h);
+      values.push(tid, r.h, r.hi, r.id, r.pid, r.ts, r.dur, r.svc, r.rsvc, r.name, r.kf, r.body);
       inserted.push(span);
       const ts = span.timestamp;
       if (ts !== undefined && ts > 0) {
@@ -103,9 +114,13 @@ export class SpanWriter {
       if (r.svc !== null) this.names_(r.svc, r.name, r.rsvc);
       if (span.tags !== undefined && this.autocompleteKeys.size > 0) this.autocomplete(span.tags);
     }
-    if (inserted.length === 0) return;
-    for (const [svc, set] of terms) for (const h of set) this.insertTerm.run(tid, h, svc);
+    // Identical spans stored earlier are ignored; when nothing is new, nothing else changes.
+    if (this.insertSpans.run(values) === 0) return;
+    const termValues: number[] = [];
+    for (const [svc, set] of terms) for (const h of set) termValues.push(tid, h, svc);
+    this.insertTerms.run(termValues);
     const ts = rootTs ?? minTs;
+    const svcs = this.indexServices(tid, trace.ts, ts, trace.svcs, terms.keys());
     const all = isNew ? inserted : this.reader.groupSpans(tid, lo);
     const links = traceLinks(all, this.names);
     const lhour = ts === null ? null : hourOf(ts);
@@ -113,14 +128,51 @@ export class SpanWriter {
       this.addLinks(trace.lhour, trace.links, -1);
       this.addLinks(lhour, links, 1);
     }
-    this.updateTrace.run(ts, rootTs, minTs, links, lhour, tid);
+    this.updateTrace.run(ts, rootTs, minTs, links, lhour, svcs, tid);
   }
 
-  /** Adds (sign 1) or removes (sign -1) a trace's links from its hour's aggregate. */
+  /** Keeps svc_traces in step with the group's services and timestamp; returns the services as stored. */
+  private indexServices(tid: number, oldTs: number | null, ts: number | null, stored: string | null, added: Iterable<number>): string | null {
+    const old = stored === null ? [] : stored.split(',').map(Number);
+    const all = new Set(old);
+    for (const svc of added) if (svc !== 0) all.add(svc);
+    if (oldTs !== ts && oldTs !== null) for (const svc of old) this.deleteSvcTrace.run(svc, oldTs, tid);
+    if (ts !== null) {
+      for (const svc of all) if (oldTs !== ts || !old.includes(svc)) this.insertSvcTrace.run(svc, ts, tid);
+    }
+    return all.size === 0 ? null : [...all].join(',');
+  }
+
+  /** Removes a deleted group from svc_traces. */
+  unindexServices(tid: number, ts: number | null, stored: string | null): void {
+    if (ts === null || stored === null) return;
+    for (const svc of stored.split(',')) this.deleteSvcTrace.run(Number(svc), ts, tid);
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a trace's links from its hour's aggregate; see flushLinks. */
   addLinks(hour: number | null, json: string | null, sign: 1 | -1): void {
     if (hour === null || json === null) return;
-    for (const [p, c, calls, errors] of parseLinks(json)) this.addHour.run(hour, p, c, sign * calls, sign * errors);
-    if (sign < 0) this.pruneHour.run(hour);
+    for (const [p, c, calls, errors] of parseLinks(json)) {
+      const key = `${hour},${p},${c}`;
+      const d = this.deltas.get(key);
+      if (d === undefined) this.deltas.set(key, [hour, p, c, sign * calls, sign * errors]);
+      else {
+        d[3] += sign * calls;
+        d[4] += sign * errors;
+      }
+    }
+  }
+
+  /** Applies the link changes collected by addLinks (call before the transaction commits). */
+  flushLinks(): void {
+    const emptied = new Set<number>();
+    for (const [hour, p, c, calls, errors] of this.deltas.values()) {
+      if (calls === 0 && errors === 0) continue;
+      this.addHour.run(hour, p, c, calls, errors);
+      if (calls < 0) emptied.add(hour);
+    }
+    this.deltas.clear();
+    for (const hour of emptied) this.pruneHour.run(hour);
   }
 
   private names_(svc: number, name: number | null, rsvc: number | null): void {
