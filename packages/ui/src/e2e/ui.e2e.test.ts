@@ -41,7 +41,7 @@ const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ pa
 const pageErrors = (page: Page): string[] => (page as Page & { errors?: string[] }).errors ?? [];
 
 beforeAll(async () => {
-  skein = await startSkein(['--max-body', String(64 * 1024 * 1024)]);
+  skein = await startSkein(['--max-body', String(64 * 1024 * 1024), '--autocomplete-keys', 'component,http.method']);
   browser = await launchChromium();
   generated = generateTrace(1000, { endMs: Date.now() - 30_000 });
   for (const name of ['skew', 'messaging', 'yelp', 'smartthings-mobile-web-install']) await ingest(skein.url, lensTraceNow(name));
@@ -69,6 +69,20 @@ describe('Skein UI in Chromium', () => {
     expect(await page.textContent('[data-testid=span-count]')).toBe('4');
     await shot(page, 'trace-skew');
     expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('offers the configured tag keys and their values in the tag query box', async () => {
+    const page = await open('/');
+    const options = (): Promise<string[]> => page.$$eval('datalist option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    await expect.poll(options).toContain('component=');
+    await page.fill('[data-testid=tag-query]', 'component=');
+    await expect.poll(options).toContain('component=generated');
+    await page.fill('[data-testid=tag-query]', 'component=generated');
+    await page.click('[data-testid=search-button]');
+    await page.waitForSelector('[data-testid=results] .result');
+    expect(page.url()).toContain('annotationQuery=component%3Dgenerated');
+    expect(await page.textContent('[data-testid=results]')).toContain(generated[0]!.traceId);
     await page.close();
   }, 60_000);
 
