@@ -1,0 +1,71 @@
+// npm run demo: starts a Skein server (memory store), the backend and frontend services, runs the
+// CLI a few times, prints the trace ids and where to see them, and stops everything.
+// `npm run demo -- --keep` leaves the server and services running until Ctrl-C.
+import { spawn } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { runCli, startStack, type StackOptions } from './stack.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const keep = process.argv.includes('--keep');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`skein server at ${url} did not become healthy`);
+}
+
+const port = Number(process.env.SKEIN_DEMO_PORT ?? (await freePort()));
+const skeinUrl = `http://localhost:${port}`;
+const server = spawn(process.execPath, [`${root}packages/server/bin/skein.js`, 'serve', '--port', String(port), '--host', '127.0.0.1', '--storage', 'memory'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+await waitHealthy(`http://127.0.0.1:${port}`);
+
+const opts: StackOptions = { command: [process.execPath], dir: fileURLToPath(new URL('.', import.meta.url)), ext: '.js', cwd: root, skeinEndpoint: `http://127.0.0.1:${port}/api/v2/spans` };
+const stack = await startStack(opts);
+const stopAll = async (): Promise<void> => {
+  await stack.stop();
+  server.kill('SIGTERM');
+};
+
+try {
+  console.log(`\nskein ${skeinUrl}   frontend ${stack.frontendUrl}   backend ${stack.backendUrl}\n`);
+  const answers = [];
+  for (const name of ['ada', 'grace', 'linus']) {
+    const a = await runCli(opts, stack.frontendUrl, name);
+    answers.push(a);
+    console.log(`cli ${name}: ${a.status} ${JSON.stringify(a.body)}`);
+  }
+  await new Promise((r) => setTimeout(r, 600)); // the services report every 200 ms
+  console.log('\ntraces:');
+  for (const a of answers) {
+    const spans = (await (await fetch(`http://127.0.0.1:${port}/api/v2/trace/${a.traceId}`)).json()) as Array<{ localEndpoint?: { serviceName?: string } }>;
+    const services = [...new Set(spans.map((s) => s.localEndpoint?.serviceName))].join(', ');
+    console.log(`  ${a.traceId}  ${spans.length} spans (${services})`);
+    console.log(`    UI:  ${skeinUrl}/traces/${a.traceId}`);
+    console.log(`    API: ${skeinUrl}/api/v2/trace/${a.traceId}`);
+  }
+  if (keep) {
+    console.log('\n--keep: everything keeps running; Ctrl-C to stop.');
+    await new Promise<void>((r) => process.once('SIGINT', () => r()));
+  }
+} finally {
+  await stopAll();
+}
