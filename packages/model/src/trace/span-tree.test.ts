@@ -75,6 +75,19 @@ describe('buildSpanTree', () => {
     }
   });
 
+  it('keeps a lone shared server span (envoy.json) and a messaging trace (messaging-kafka.json) whole', () => {
+    const envoy = buildSpanTree(lensTrace('envoy'));
+    expect(envoy.roots).toHaveLength(1);
+    expect(envoy.problems).toEqual([]);
+    const kafka = buildSpanTree(lensTrace('messaging-kafka'));
+    expect(kafka.order).toHaveLength(lensTrace('messaging-kafka').length);
+    expect(kafka.roots).toHaveLength(1);
+    // producer → consumer hops keep their parent links
+    const consumers = kafka.spans.filter((x) => x.kind === 'CONSUMER');
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const c of consumers) expect(kafka.spans[kafka.parent[kafka.spans.indexOf(c)]!]?.id).toBe(c.parentId);
+  });
+
   it('shows a headless trace as several top-level spans', () => {
     const tree = buildSpanTree([span('0000000000000002', '0000000000000001'), span('0000000000000003', '0000000000000001')]);
     expect(tree.roots).toHaveLength(2);
