@@ -25,14 +25,6 @@ function json(v: number | string): string {
   return `"${v}"`;
 }
 
-function endpointKey(e: Endpoint): string {
-  return JSON.stringify([e.serviceName ?? 0, e.ipv4 ?? 0, e.ipv6 ?? 0, e.port ?? 0]);
-}
-
-function endpointFromKey(key: string): Endpoint {
-  return endpointFromInline(JSON.parse(key) as Packed[]);
-}
-
 function endpointFromInline(a: Packed[]): Endpoint {
   const e: Endpoint = {};
   if (typeof a[0] === 'string') e.serviceName = a[0];
@@ -45,8 +37,9 @@ function endpointFromInline(a: Packed[]): Endpoint {
 /** Packs spans into compact strings and unpacks them; one instance per store (it owns the intern tables). */
 export class SpanPacker {
   private readonly names = new Interner(50_000);
-  private readonly endpoints = new Interner(50_000);
-  private readonly endpointCache: (Endpoint | undefined)[] = [];
+  /** Interned endpoints by id (from 1), and per service name the ids of its endpoints. */
+  private readonly endpoints: Endpoint[] = [{}];
+  private readonly endpointsByService = new Map<string, number[]>();
   private readonly tagKeys = new Interner(10_000);
   /** Values per tag key (by key id): a key with many distinct values (ids, URLs) stops interning early. */
   private readonly tagValues: Interner[] = [];
@@ -60,11 +53,38 @@ export class SpanPacker {
     return t;
   }
 
+  /**
+   * The id of an endpoint: looked up among the few endpoints of its service (no key string to
+   * build). Interned at first sight while its service has under 64 and the table under 50,000, so
+   * an endpoint always packs the same way.
+   */
+  private endpointId(e: Endpoint): number | undefined {
+    const service = e.serviceName ?? '';
+    let ids = this.endpointsByService.get(service);
+    if (ids !== undefined) {
+      for (const id of ids) {
+        const c = this.endpoints[id] as Endpoint;
+        if (c.ipv4 === e.ipv4 && c.ipv6 === e.ipv6 && c.port === e.port) return id;
+      }
+    }
+    if ((ids !== undefined && ids.length >= 64) || this.endpoints.length > 50_000) return undefined;
+    if (ids === undefined) this.endpointsByService.set(service, (ids = []));
+    const copy: Endpoint = {};
+    if (e.serviceName !== undefined) copy.serviceName = e.serviceName;
+    if (e.ipv4 !== undefined) copy.ipv4 = e.ipv4;
+    if (e.ipv6 !== undefined) copy.ipv6 = e.ipv6;
+    if (e.port !== undefined) copy.port = e.port;
+    const id = this.endpoints.length;
+    this.endpoints.push(copy);
+    ids.push(id);
+    return id;
+  }
+
   private packEndpoint(e: Endpoint | undefined, intern: boolean): string {
     if (e === undefined) return '0';
     if (intern) {
-      const id = this.endpoints.intern(endpointKey(e));
-      if (typeof id === 'number') return String(id);
+      const id = this.endpointId(e);
+      if (id !== undefined) return String(id);
     }
     return `[${e.serviceName === undefined ? 0 : json(e.serviceName)},${e.ipv4 === undefined ? 0 : json(e.ipv4)},`
       + `${e.ipv6 === undefined ? 0 : json(e.ipv6)},${e.port ?? 0}]`;
@@ -74,9 +94,8 @@ export class SpanPacker {
     if (p === 0 || p === null) return undefined;
     if (Array.isArray(p)) return endpointFromInline(p);
     if (typeof p !== 'number') return undefined;
-    let e = this.endpointCache[p];
-    if (e === undefined) this.endpointCache[p] = e = endpointFromKey(this.endpoints.resolve(p));
-    return { ...e };
+    const e = this.endpoints[p];
+    return e === undefined ? undefined : { ...e };
   }
 
   /** Packs a span of a trace whose stored id is traceId and whose times are relative to base (µs). */
