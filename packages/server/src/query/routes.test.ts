@@ -354,6 +354,17 @@ describe('hostile parameters', () => {
     }
   });
 
+  it('takes the largest durations and limits without overflow', async () => {
+    expect(await traceIds('/api/v2/traces?minDuration=9223372036854775807')).toEqual([]);
+    expect(await traceIds('/api/v2/traces?minDuration=1&maxDuration=9223372036854775807&limit=2147483647')).toEqual([A, B, C]);
+  });
+
+  it('refuses a query string over the header limit (431) and keeps serving', async () => {
+    const res = await get(`/api/v2/traces?serviceName=${'x'.repeat(100_000)}`);
+    expect(res.status).toBe(431);
+    expect(await traceIds('/api/v2/traces?limit=1')).toEqual([A]);
+  });
+
   it('answers 400 for malformed percent-encoding in the path and keeps serving', async () => {
     expect((await get('/api/v2/trace/%zz')).status).toBe(400);
     expect((await get('/api/v2/services')).status).toBe(200);
