@@ -75,9 +75,9 @@ describe('Skein UI in Chromium', () => {
   it('offers the configured tag keys and their values in the tag query box', async () => {
     const page = await open('/');
     const options = (): Promise<string[]> => page.$$eval('datalist option', (els) => els.map((e) => (e as HTMLOptionElement).value));
-    await expect.poll(options).toContain('component=');
+    await expect.poll(options, { timeout: 15_000 }).toContain('component=');
     await page.fill('[data-testid=tag-query]', 'component=');
-    await expect.poll(options).toContain('component=generated');
+    await expect.poll(options, { timeout: 15_000 }).toContain('component=generated');
     await page.fill('[data-testid=tag-query]', 'component=generated');
     await page.click('[data-testid=search-button]');
     await page.waitForSelector('[data-testid=results] .result');
@@ -90,10 +90,11 @@ describe('Skein UI in Chromium', () => {
     const page = await open(`/traces/${generated[0]!.traceId}`, 'dark');
     await page.waitForSelector('.wf-row');
     const rootToggle = page.locator('.wf-row').first().locator('.wf-toggle');
+    const rowCount = (): Promise<number> => page.locator('.wf-row').count();
     await rootToggle.click();
-    expect(await page.locator('.wf-row').count()).toBe(1);
+    await expect.poll(rowCount, { timeout: 10_000 }).toBe(1);
     await rootToggle.click();
-    expect(await page.locator('.wf-row').count()).toBeGreaterThan(10);
+    await expect.poll(rowCount, { timeout: 10_000 }).toBeGreaterThan(10);
     await page.focus('[data-testid=waterfall]');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
