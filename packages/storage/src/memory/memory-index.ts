@@ -85,7 +85,8 @@ export class MemoryIndex {
     // flat string (appending span by span would build a chain of cons strings).
     const pending = new Map<TraceEntry, string[]>();
     try {
-      for (const span of spans) this.add(span, pending);
+      let last: TraceEntry | undefined;
+      for (const span of spans) last = this.add(span, pending, last);
     } finally {
       for (const [e, list] of pending) e.data = e.data === '' ? list.join('\n') : `${e.data}\n${list.join('\n')}`;
       for (const e of pending.keys()) if (e.data.length > 0) e.data.charCodeAt(0); // flattens
@@ -94,17 +95,18 @@ export class MemoryIndex {
     if (this.evictedSinceSweep > 4096 && this.evictedSinceSweep > this.byId.size) this.sweep();
   }
 
-  private add(span: Span, pending: Map<TraceEntry, string[]>): void {
-    const low = lowTraceId(span.traceId);
-    let e = this.byId.get(low);
+  private add(span: Span, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
+    // Spans of one trace usually come together: skip the id lookup for a run of them.
+    let e = last !== undefined && last.traceId === span.traceId ? last : this.byId.get(lowTraceId(span.traceId));
     if (e === undefined) {
+      const low = lowTraceId(span.traceId);
       e = new TraceEntry(this.nextOrd, span.traceId, span.timestamp ?? 0);
       this.entries.push(e);
       this.byId.set(low, e);
     }
     const packed = this.packer.pack(span, e.traceId, e.base);
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, span.id, list)) return;
+    if (this.isDuplicate(e, packed, span.id, list)) return e;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
@@ -129,6 +131,7 @@ export class MemoryIndex {
     }
     if (span.duration !== undefined && span.duration > e.maxDuration) e.maxDuration = span.duration;
     this.index(span, ord);
+    return e;
   }
 
   /**
@@ -165,6 +168,7 @@ export class MemoryIndex {
 
   private index(span: Span, ord: number): void {
     const service = span.localEndpoint?.serviceName;
+    let qualified: number | undefined;
     if (service !== undefined && service !== '') {
       let s = this.services.get(service);
       if (s === undefined) {
@@ -174,14 +178,16 @@ export class MemoryIndex {
       if (span.name !== undefined && span.name !== '') addPosting(s.names, span.name, ord);
       const remote = span.remoteEndpoint?.serviceName;
       if (remote !== undefined && remote !== '') addPosting(s.remotes, remote, ord);
+      qualified = s.hash;
     }
     const tags = span.tags;
-    const qualified = service !== undefined && service !== '' ? this.services.get(service)?.hash : undefined;
+    const autocomplete = this.autocomplete.size > 0;
     if (tags !== undefined) {
       for (const key in tags) {
         const value = tags[key] as string;
         this.addTerm(key, '', qualified, ord);
         if (value !== '') this.addTerm(key, value, qualified, ord);
+        if (!autocomplete) continue;
         const values = this.autocomplete.get(key);
         if (values !== undefined && value !== '' && values.size < 10_000) values.add(value);
       }
