@@ -1,6 +1,7 @@
 import type { DependencyLink } from '@skein/model';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../common/api.js';
+import { serviceColor } from '../common/colors.js';
 import { Message } from '../common/Message.js';
 import { setParam, useLocation } from '../common/router.js';
 import { LOOKBACKS } from '../search/search-params.js';
@@ -67,7 +68,7 @@ export function DependenciesPage() {
           </div>
           {selected ? (
             <aside className="detail dep-detail" data-testid="dep-detail">
-              <header className="detail-head"><h2 className="detail-name">{selected}</h2>
+              <header className="detail-head" style={{ borderColor: serviceColor(selected) }}><h2 className="detail-name">{selected}</h2>
                 <button type="button" className="icon-button" onClick={() => setParam('service', null)} aria-label="Close">✕</button></header>
               <h3>Callers <span className="muted">{callers.length}</span></h3>
               <LinkTable links={callers} side="parent" />
