@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { OTLP_JSON, OTLP_PROTO } from '@skein/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchReporter, createTracer, type BatchReporterOptions, type ReporterCounters } from '../index.js';
 import { Recorder, type Behavior } from '../test-support/recorder.js';
@@ -134,19 +135,17 @@ describe('BatchReporter over HTTP to a real backend', () => {
     expect(() => new BatchReporter({ endpoint: 'not a url' })).toThrow(/not a URL/);
   });
 
-  it('sends OTLP JSON and protobuf to /v1/traces', async () => {
+  it('sends OTLP JSON and protobuf that decode back to the same spans', async () => {
     for (const encoding of ['otlp-json', 'otlp-proto'] as const) {
-      const { rec, tracer, finish } = await setup([], { encoding });
+      const { rec, tracer, finish, ids } = await setup([], { encoding });
       finish(2);
       await tracer.close();
       expect(rec.requests).toBe(1);
       expect(rec.contentTypes[0]).toBe(encoding === 'otlp-json' ? 'application/json' : 'application/x-protobuf');
-      if (encoding === 'otlp-json') {
-        const body = rec.bodies[0] as { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> };
-        expect(body.resourceSpans[0]?.scopeSpans[0]?.spans).toHaveLength(2);
-      } else {
-        expect((rec.bodies[0] as Buffer).length).toBeGreaterThan(40);
-      }
+      const raw = encoding === 'otlp-json' ? Buffer.from(JSON.stringify(rec.bodies[0])) : (rec.bodies[0] as Buffer);
+      const spans = (encoding === 'otlp-json' ? OTLP_JSON : OTLP_PROTO).decode(new Uint8Array(raw));
+      expect(spans.map((s) => s.id).sort()).toEqual([...ids].sort());
+      expect(spans.every((s) => s.localEndpoint?.serviceName === 'reporter-test' && s.name?.startsWith('op-'))).toBe(true);
     }
   });
 
