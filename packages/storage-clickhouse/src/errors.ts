@@ -8,10 +8,13 @@ export type ClickHouseErrorCode =
 export class ClickHouseStorageError extends Error {
   /** Stable code, see ClickHouseErrorCode. */
   readonly code: ClickHouseErrorCode;
+  /** HTTP status a server answers with (503 while ClickHouse is unreachable, else 500): a store failure is never the client's fault. */
+  readonly statusCode: number;
   constructor(code: ClickHouseErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ClickHouseStorageError';
     this.code = code;
+    this.statusCode = code === 'STORAGE_QUERY' ? 500 : 503;
   }
 }
 
