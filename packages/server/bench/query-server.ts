@@ -23,6 +23,17 @@ function settle(): number {
 }
 
 const server = await createServer(makeConfig({ host: '127.0.0.1', port: 0, memMaxSpans: maxSpans }), { uiDir: null });
+// Time spent inside the server per request (routing, store, encoding, writing), by route.
+const inServer: Record<string, number[]> = { byId: [], search: [] };
+const startedAt = new WeakMap<object, number>();
+server.app.addHook('onRequest', async (request) => {
+  startedAt.set(request, performance.now());
+});
+server.app.addHook('onResponse', async (request) => {
+  const t0 = startedAt.get(request);
+  const route = request.routeOptions.url === '/api/v2/trace/*' ? 'byId' : request.routeOptions.url === '/api/v2/traces' ? 'search' : undefined;
+  if (t0 !== undefined && route) inServer[route]?.push(performance.now() - t0);
+});
 const url = await server.listen();
 const port = Number(new URL(url).port);
 const { storage } = server;
@@ -61,7 +72,7 @@ async function direct(ids: readonly string[], searches: readonly QueryRequest[])
     await storage.getTraces(q);
     search.push(performance.now() - t0);
   }
-  process.send?.({ type: 'direct', byId, search });
+  process.send?.({ type: 'direct', byId, search, inServer });
 }
 
 process.on('message', (m: { type?: string; ids?: string[]; searches?: QueryRequest[] }) => {

@@ -28,7 +28,7 @@ interface Ready {
   port: number; stored: number; heapBefore: number; heapAfter: number;
   externalBefore: number; externalAfter: number; loadSeconds: number;
 }
-interface Direct { byId: number[]; search: number[] }
+interface Direct { byId: number[]; search: number[]; inServer: { byId: number[]; search: number[] } }
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
@@ -178,21 +178,24 @@ const nById = stats(naiveById);
 const nSearch = stats(naiveSearches);
 const dById = stats(direct.byId);
 const dSearch = stats(direct.search);
+// the warm-up requests come first; keep the measured ones
+const iById = stats(direct.inServer.byId.slice(-BY_ID));
+const iSearch = stats(direct.inServer.search.slice(-SEARCHES));
 const bytesPerSpan = (server.heapAfter - server.heapBefore) / server.stored;
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 const externalPerSpan = (server.externalAfter - server.externalBefore) / server.stored;
-const rows: [string, string, string, string, string, boolean | undefined][] = [
-  ['trace-by-id p50', ms(sById.p50), ms(dById.p50), ms(nById.p50), '', undefined],
-  ['trace-by-id p99', ms(sById.p99), ms(dById.p99), ms(nById.p99), '≤ 5 ms', sById.p99 <= 5],
-  ['search p50', ms(sSearch.p50), ms(dSearch.p50), ms(nSearch.p50), '', undefined],
-  ['search p99', ms(sSearch.p99), ms(dSearch.p99), ms(nSearch.p99), '≤ 50 ms', sSearch.p99 <= 50],
-  ['heap bytes/span', bytesPerSpan.toFixed(0), '', '', '≤ 600', bytesPerSpan <= 600],
+const rows: [string, string, string, string, string, string, boolean | undefined][] = [
+  ['trace-by-id p50', ms(sById.p50), ms(iById.p50), ms(dById.p50), ms(nById.p50), '', undefined],
+  ['trace-by-id p99', ms(sById.p99), ms(iById.p99), ms(dById.p99), ms(nById.p99), '≤ 5 ms', sById.p99 <= 5],
+  ['search p50', ms(sSearch.p50), ms(iSearch.p50), ms(dSearch.p50), ms(nSearch.p50), '', undefined],
+  ['search p99', ms(sSearch.p99), ms(iSearch.p99), ms(dSearch.p99), ms(nSearch.p99), '≤ 50 ms', sSearch.p99 <= 50],
+  ['heap bytes/span', bytesPerSpan.toFixed(0), '', '', '', '≤ 600', bytesPerSpan <= 600],
 ];
 console.log('');
-console.log('| measure | Skein over HTTP | store alone (same queries) | naive full scan | target | met |');
-console.log('|---|---|---|---|---|---|');
-for (const [name, skein, store, naive, target, met] of rows) {
-  console.log(`| ${name} | ${skein} | ${store} | ${naive} | ${target} | ${met === undefined ? '' : met ? 'yes' : 'NO'} |`);
+console.log('| measure | Skein over HTTP (client-measured) | inside the server | store alone | naive full scan | target | met |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, skein, inside, store, naive, target, met] of rows) {
+  console.log(`| ${name} | ${skein} | ${inside} | ${store} | ${naive} | ${target} | ${met === undefined ? '' : met ? 'yes' : 'NO'} |`);
 }
 console.log('');
 console.log(`trace-by-id: ${BY_ID} requests, ${(spansReturned / BY_ID).toFixed(1)} spans per trace; ` +
