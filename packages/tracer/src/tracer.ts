@@ -141,6 +141,9 @@ export class SkeinTracer extends Tracer implements SpanSink {
       const traceId = randomTraceId(this.wideIds);
       let flags: number;
       if (parent !== undefined && parent.flags & FLAG_DEBUG) flags = FLAG_DECIDED | FLAG_SAMPLED | FLAG_DEBUG;
+      // A sampling-only context (`b3: 0` / `b3: 1`) carries nothing but the caller's explicit decision:
+      // honour it (tracers' own reporting requests send `b3: 0` so that a traced collector skips them).
+      else if (parent !== undefined && parent.flags & FLAG_DECIDED) flags = FLAG_DECIDED | (parent.flags & FLAG_SAMPLED);
       else flags = FLAG_DECIDED | (this.sampler.shouldSample(traceId, name, parent?.samplingDecision) ? FLAG_SAMPLED : 0);
       return new SkeinSpanContext(traceId, spanId, undefined, flags, parent?.baggage, undefined);
     }

@@ -1,6 +1,7 @@
 import { FORMAT_BINARY, FORMAT_HTTP_HEADERS, FORMAT_TEXT_MAP } from 'opentracing';
 import { describe, expect, it } from 'vitest';
 import { SkeinTracer } from '../tracer.js';
+import { ConstSampler } from '../sampler/sampler.js';
 import { CollectingReporter } from '../test-support/collect.js';
 import type { PropagationFormat } from './propagator.js';
 
@@ -74,10 +75,14 @@ describe('B3 single header (examples from the B3 specification)', () => {
     expect(deny?.traceId).toBe('');
     expect(deny?.samplingDecision).toBe(false);
   });
-  it('a sampling-only b3: 0 starts a new unsampled trace; b3: d a debug one', () => {
+  it('a sampling-only b3: 0 starts a new unsampled trace whatever the sampler; b3: 1 a sampled one; b3: d a debug one', () => {
     const s = t.startSpan('x', { childOf: ex({ b3: '0' }) ?? undefined });
     expect(s.ctx.traceId).toHaveLength(32);
     expect(s.ctx.sampled).toBe(false);
+    const always = new SkeinTracer({ serviceName: 's', reporter: new CollectingReporter(), sampler: new ConstSampler(true) });
+    expect(always.startSpan('x', { childOf: ex({ b3: '0' }) }).ctx.sampled).toBe(false);
+    const never = new SkeinTracer({ serviceName: 's', reporter: new CollectingReporter(), sampler: new ConstSampler(false) });
+    expect(never.startSpan('x', { childOf: ex({ b3: '1' }) }).ctx.sampled).toBe(true);
     const d = t.startSpan('x', { childOf: ex({ b3: 'd' }) ?? undefined });
     expect(d.ctx.debug && d.ctx.sampled).toBe(true);
   });

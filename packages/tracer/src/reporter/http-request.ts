@@ -26,7 +26,9 @@ export function httpRequest(url: URL, options: HttpRequestOptions): Promise<Http
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     suppressTracing(() => {
-      const headers: Record<string, string | number> = { ...options.headers };
+      // `b3: 0` tells any traced receiver (a collector tracing itself, zipkin-js, Brave, Skein) not to
+      // trace this request: the tracer's own traffic must never produce spans.
+      const headers: Record<string, string | number> = { b3: '0', ...options.headers };
       if (options.body !== undefined) headers['content-length'] = options.body.byteLength;
       const req = mod.request(url, { method: options.method, headers, ...(options.agent ? { agent: options.agent } : {}) }, (res) => {
         const chunks: Buffer[] = [];
