@@ -64,7 +64,7 @@ describe('@opentelemetry/exporter-zipkin reporting JSON v2 over HTTP', () => {
 
     traceId = server.spanContext().traceId;
     ids = { server: server.spanContext().spanId, client: client.spanContext().spanId, local: local.spanContext().spanId };
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 400; i++) {
       const res = await fetch(`${skeinUrl}/api/v2/trace/${traceId}`);
       if (res.status === 200) {
         spans = (await res.json()) as Span[];
@@ -72,6 +72,7 @@ describe('@opentelemetry/exporter-zipkin reporting JSON v2 over HTTP', () => {
       }
       await new Promise((r) => setTimeout(r, 25));
     }
+    if (spans?.length !== 3) throw new Error(`Skein answered ${JSON.stringify(spans)} for trace ${traceId}`);
   });
 
   it('stores the three spans under the 128-bit trace id with their tree', () => {

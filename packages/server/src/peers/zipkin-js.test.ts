@@ -33,7 +33,7 @@ let backendTracer: Tracer;
 let frontendTracer: Tracer;
 
 async function poll<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const value = await read();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 25));
