@@ -75,6 +75,17 @@ describe('InMemoryStorage', () => {
     expect(store.spanCount).toBe(600);
   });
 
+  it('keeps a big trace that grows span by span over many calls whole and without duplicates', async () => {
+    const store = new InMemoryStorage();
+    const big = trace(8, 0, 'big', 1000);
+    for (let i = 0; i < big.length; i += 3) await store.accept(big.slice(Math.max(0, i - 1), i + 3)); // overlapping
+    await store.accept(big.slice(500, 700));
+    expect(store.spanCount).toBe(1000);
+    const back = await store.getTrace(big[0]!.traceId);
+    expect(back.sort((a, b) => a.id.localeCompare(b.id))).toEqual(big);
+    expect(await store.getTraces({ ...all, serviceName: 'big', spanName: 'op999' })).toHaveLength(1);
+  });
+
   it('reads back strings that need escaping and values past the intern tables', async () => {
     const store = new InMemoryStorage();
     const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDCA9 ⻩';

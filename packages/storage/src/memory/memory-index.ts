@@ -26,6 +26,37 @@ export function termKey(key: string, value: string, service?: string): number {
 }
 
 const BIG_TRACE = 256;
+const MAX_CHUNKS = 32;
+
+/** Hash of the span id at the start of a packed span. */
+function idHash(packed: string): number {
+  return hash32(packed.slice(2, packed.indexOf('"', 2)));
+}
+
+/** Whether '\n'-joined packed spans hold this packed span. */
+function holds(data: string, packed: string): boolean {
+  return data === packed || data.startsWith(`${packed}\n`) || data.endsWith(`\n${packed}`) || data.includes(`\n${packed}\n`);
+}
+
+/**
+ * Appends the packed spans of one accept() call to a trace. join() builds a flat string, so a
+ * trace is one compact string, not a chain of concatenations. Big traces collect appends in
+ * chunks, folded into data every MAX_CHUNKS appends, so a trace growing span by span over many
+ * calls is not copied whole each time.
+ */
+function append(e: TraceEntry, list: string[]): void {
+  if (e.data === '') {
+    e.data = list.join('\n');
+  } else if (e.count < BIG_TRACE) {
+    e.data = [e.data, ...list].join('\n');
+  } else {
+    (e.chunks ??= []).push(list.join('\n'));
+    if (e.chunks.length >= MAX_CHUNKS) {
+      e.data = [e.data, ...e.chunks].join('\n');
+      e.chunks = undefined;
+    }
+  }
+}
 
 /**
  * The data of the memory store: traces in arrival order, bounded by maxSpans (the oldest whole
@@ -73,7 +104,7 @@ export class MemoryIndex {
 
   /** The spans of a trace. */
   decode(e: TraceEntry): Span[] {
-    const packed = e.data.split('\n');
+    const packed = (e.chunks === undefined ? e.data : `${e.data}\n${e.chunks.join('\n')}`).split('\n');
     const spans = new Array<Span>(packed.length);
     for (let i = 0; i < packed.length; i++) spans[i] = this.packer.unpack(packed[i] as string, e.traceId, e.base);
     return spans;
@@ -88,8 +119,7 @@ export class MemoryIndex {
       let last: TraceEntry | undefined;
       for (const span of spans) last = this.add(span, pending, last);
     } finally {
-      for (const [e, list] of pending) e.data = e.data === '' ? list.join('\n') : `${e.data}\n${list.join('\n')}`;
-      for (const e of pending.keys()) if (e.data.length > 0) e.data.charCodeAt(0); // flattens
+      for (const [e, list] of pending) append(e, list);
     }
     while (this.spanCount > this.maxSpans && this.head < this.entries.length) this.evictOldest();
     if (this.evictedSinceSweep > 4096 && this.evictedSinceSweep > this.byId.size) this.sweep();
@@ -106,7 +136,7 @@ export class MemoryIndex {
     }
     const packed = this.packer.pack(span, e.traceId, e.base);
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, span.id, list)) return e;
+    if (this.isDuplicate(e, packed, list)) return e;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
@@ -139,24 +169,25 @@ export class MemoryIndex {
    * stable), so this is a search in the trace's data; big traces first check a set of span id
    * hashes so that new spans need no search.
    */
-  private isDuplicate(e: TraceEntry, packed: string, id: string, pending: string[] | undefined): boolean {
+  private isDuplicate(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
     if (pending !== undefined && pending.includes(packed)) return true;
     const d = e.data;
     if (d === '') return false;
+    if (e.chunks !== undefined && e.chunks.some((c) => holds(c, packed))) return true;
     if (e.count >= BIG_TRACE) {
       if (e.hashes === undefined) {
         e.hashes = new Set();
-        for (const p of d.split('\n')) e.hashes.add(hash32(p.slice(2, p.indexOf('"', 2))));
-        if (pending !== undefined) for (const p of pending) e.hashes.add(hash32(p.slice(2, p.indexOf('"', 2))));
+        const all = [d, ...(e.chunks ?? []), ...(pending ?? [])].join('\n').split('\n');
+        for (const p of all) e.hashes.add(idHash(p));
       }
-      const h = hash32(id);
+      const h = idHash(packed);
       if (!e.hashes.has(h)) {
         e.hashes.add(h);
         return false;
       }
     }
-    return d === packed || d.startsWith(`${packed}\n`) || d.endsWith(`\n${packed}`) || d.includes(`\n${packed}\n`);
+    return holds(d, packed);
   }
 
   private block(ord: number): Block {

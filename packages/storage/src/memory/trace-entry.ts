@@ -20,6 +20,8 @@ export class TraceEntry {
   count = 0;
   /** Packed spans joined by '\n'. */
   data = '';
+  /** Big traces only: packed spans appended since data was last rewritten (each '\n'-joined). */
+  chunks: string[] | undefined = undefined;
   /** Hashes of span ids, kept only for big traces to make duplicate checks cheap. */
   hashes: Set<number> | undefined = undefined;
 
