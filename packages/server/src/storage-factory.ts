@@ -1,5 +1,6 @@
 import { InMemoryStorage, type Storage } from '@skein/storage';
 import { SqliteStorage } from '@skein/storage-sqlite';
+import { ClickHouseStorage } from '@skein/storage-clickhouse';
 import type { Config } from './config.js';
 
 /** Opens one kind of store from the configuration. */
@@ -23,6 +24,18 @@ export const STORAGE_OPENERS: Readonly<Record<Config['storage'], StorageOpener>>
       strictTraceId: config.strictTraceId,
       autocompleteKeys: config.autocompleteKeys,
     }),
+  clickhouse: (config) => {
+    const urls = config.clickhouseUrl.split(',').map((u) => u.trim()).filter((u) => u !== '');
+    return ClickHouseStorage.open({
+      url: urls[0] ?? config.clickhouseUrl,
+      database: config.clickhouseDatabase,
+      cluster: config.clickhouseCluster,
+      ...(config.clickhouseCluster !== '' && urls.length > 1 ? { nodeUrls: urls } : {}),
+      retention: config.retention,
+      strictTraceId: config.strictTraceId,
+      autocompleteKeys: config.autocompleteKeys,
+    });
+  },
 };
 
 /** Opens the store the configuration names. */
