@@ -5,6 +5,10 @@ import type { Span } from '@skein/model';
 // 64- and 128-bit trace ids. Deterministic (seeded), so runs are comparable.
 
 let seed = 7;
+/** Restarts the random sequence, so the same traces can be generated again. */
+export function reseed(value = 7): void {
+  seed = value;
+}
 /** Deterministic PRNG (mulberry32). */
 export function random(): number {
   seed = (seed + 0x6d2b79f5) | 0;

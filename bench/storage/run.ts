@@ -4,7 +4,7 @@
 // minDuration, and of a day of dependencies; bytes on disk per span. Printed side by side.
 import type { Span } from '@skein/model';
 import type { QueryRequest } from '@skein/storage';
-import { SERVICES, generate, random } from './generate.js';
+import { SERVICES, generate, random, reseed } from './generate.js';
 import { STORE_FACTORIES } from './stores.js';
 import type { StoreFactory } from './stores.js';
 
@@ -46,7 +46,20 @@ function searches(now: number, n: number): QueryRequest[] {
   }));
 }
 
-async function measure(factory: StoreFactory, batches: Span[][], ids: string[], queries: QueryRequest[], now: number): Promise<Figures> {
+/** The same spans every time (seeded), in batches of BATCH. */
+function makeBatches(spans: number, now: number): { traces: Span[][]; batches: Span[][] } {
+  reseed();
+  const traces = generate(spans, now - DAY, now);
+  const all = traces.flat();
+  const batches: Span[][] = [];
+  for (let i = 0; i < all.length; i += BATCH) batches.push(all.slice(i, i + BATCH));
+  return { traces, batches };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+
+async function measure(factory: StoreFactory, count: number, ids: string[], queries: QueryRequest[], now: number): Promise<Figures> {
+  let batches = makeBatches(count, now).batches;
   const spans = batches.reduce((n, b) => n + b.length, 0);
   const store = await factory.open({ spans });
   try {
@@ -57,6 +70,8 @@ async function measure(factory: StoreFactory, batches: Span[][], ids: string[], 
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const ingest = (spans / (performance.now() - started)) * 1000;
+    batches = []; // the generated spans are not needed any more: keep GC pauses out of the query figures
+    gc();
     const bytes = await store.bytesOnDisk();
     let found = 0;
     await store.storage.getDependencies(now, DAY); // warm caches once
@@ -79,18 +94,21 @@ async function main(): Promise<void> {
   if (factories.length === 0) throw new Error(`no store named ${wanted.join(',')}; known: ${STORE_FACTORIES.map((f) => f.name).join(', ')}`);
 
   const now = Date.now();
-  const traces = generate(spans, now - DAY, now);
-  const all = traces.flat();
-  const batches: Span[][] = [];
-  for (let i = 0; i < all.length; i += BATCH) batches.push(all.slice(i, i + BATCH));
-  const ids = Array.from({ length: 2000 }, () => (traces[Math.floor(random() * traces.length)] as Span[])[0]!.traceId);
-  const queries = searches(now, 200);
-  console.log(`bench:storage: ${all.length} spans in ${traces.length} traces over the last day, ${SERVICES.length} services`);
+  // Trace ids and queries to ask; the spans themselves are generated again for each store.
+  const { ids, queries } = ((): { ids: string[]; queries: QueryRequest[] } => {
+    const { traces } = makeBatches(spans, now);
+    const total = traces.reduce((k, t) => k + t.length, 0);
+    console.log(`bench:storage: ${total} spans in ${traces.length} traces over the last day, ${SERVICES.length} services`);
+    return {
+      ids: Array.from({ length: 2000 }, () => (traces[Math.floor(random() * traces.length)] as Span[])[0]!.traceId),
+      queries: searches(now, 200),
+    };
+  })();
 
   const results = new Map<string, Figures>();
   for (const f of factories) {
     console.log(`  measuring ${f.name} ...`);
-    results.set(f.name, await measure(f, batches, ids, queries, now));
+    results.set(f.name, await measure(f, spans, ids, queries, now));
   }
   const col = (s: string): string => s.padStart(16);
   const row = (label: string, cell: (r: Figures) => string, target = ''): void =>

@@ -6,18 +6,18 @@ import type { SpanWriter } from './writer.js';
  * transaction so ingest transactions run in between.
  */
 export class Retention {
-  private readonly oldest: Statement<[number, number], { tid: number; ts: number | null; links: string | null; lhour: number | null; svcs: string | null }>;
+  private readonly oldest: Statement<[number, number], { tid: number; ts: number | null; links: string | null; lbucket: number | null; svcs: string | null }>;
   private readonly deleteBatch: (cutoffMicros: number, max: number) => number;
 
   constructor(db: Database, writer: SpanWriter) {
-    this.oldest = db.prepare('SELECT tid, ts, links, lhour, svcs FROM traces INDEXED BY traces_ts WHERE ts < ? ORDER BY ts LIMIT ?');
+    this.oldest = db.prepare('SELECT tid, ts, links, lbucket, svcs FROM traces INDEXED BY traces_ts WHERE ts < ? ORDER BY ts LIMIT ?');
     const delSpans = db.prepare('DELETE FROM spans WHERE tid = ?');
     const delTags = db.prepare('DELETE FROM tags WHERE tid = ?');
     const delTrace = db.prepare('DELETE FROM traces WHERE tid = ?');
     this.deleteBatch = db.transaction((cutoff: number, max: number) => {
       const rows = this.oldest.all(cutoff, max);
       for (const r of rows) {
-        writer.addLinks(r.lhour, r.links, -1);
+        writer.addLinks(r.lbucket, r.links, -1);
         writer.unindexServices(r.tid, r.ts, r.svcs);
         delSpans.run(r.tid);
         delTags.run(r.tid);

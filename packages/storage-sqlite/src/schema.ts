@@ -6,8 +6,9 @@ export const SCHEMA_VERSION = 1;
 // Layout notes:
 // - traces: one row per low 64 bits of a trace id (a "trace group"), so mixed 64/128-bit spans of
 //   one trace share a row, as Zipkin's stores index them. ts is Zipkin's trace timestamp (root span,
-//   else earliest span) in epoch µs; links are this group's dependency links, summed per hour into
-//   dep_hours so getDependencies reads aggregates plus the traces at the window's edges.
+//   else earliest span) in epoch µs; links are this group's dependency links, summed per 10 minutes (level 0) and per hour
+//   (level 1) into dep_buckets, so getDependencies reads few aggregate rows plus the traces at the
+//   window's edges.
 // - spans: clustered by trace (WITHOUT ROWID, key tid + content hash), so a trace is one range read
 //   and an identical span accepted twice is stored once. Fields with their own column are left out
 //   of body (compact JSON of the rest).
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS traces (
   root_ts INTEGER,
   min_ts INTEGER,
   links TEXT,
-  lhour INTEGER,
+  lbucket INTEGER,
   svcs TEXT
 );
 CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts);
@@ -53,9 +54,9 @@ CREATE TABLE IF NOT EXISTS tags (
 CREATE TABLE IF NOT EXISTS services (svc INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS span_names (svc INTEGER NOT NULL, name INTEGER NOT NULL, PRIMARY KEY (svc, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS remote_names (svc INTEGER NOT NULL, rsvc INTEGER NOT NULL, PRIMARY KEY (svc, rsvc)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dep_hours (
-  hour INTEGER NOT NULL, parent INTEGER NOT NULL, child INTEGER NOT NULL,
-  calls INTEGER NOT NULL, errors INTEGER NOT NULL, PRIMARY KEY (hour, parent, child)
+CREATE TABLE IF NOT EXISTS dep_buckets (
+  level INTEGER NOT NULL, bucket INTEGER NOT NULL, parent INTEGER NOT NULL, child INTEGER NOT NULL,
+  calls INTEGER NOT NULL, errors INTEGER NOT NULL, PRIMARY KEY (level, bucket, parent, child)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS autocomplete (k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (k, v)) WITHOUT ROWID;
 `;

@@ -68,7 +68,7 @@ function openDatabase(dataDir: string, maxPageCount: number | undefined, verbose
 /**
  * The embedded, persistent store (better-sqlite3). accept() calls are grouped into one
  * transaction per event-loop turn and resolve once committed to the WAL; every query goes
- * through an index; dependency links are kept per trace and per hour as spans arrive.
+ * through an index; dependency links are kept per trace and per 10 minutes as spans arrive.
  */
 export class SqliteStorage implements Storage {
   readonly name = 'sqlite';

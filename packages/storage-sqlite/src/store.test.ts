@@ -58,7 +58,7 @@ describe('SqliteStorage query plans', () => {
       checked++;
       const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
       for (const { detail } of plan) {
-        if (/\bSCAN (spans|tags|traces|dep_hours|autocomplete|s|g|t)\b/.test(detail)) scans.push(`${detail}  <=  ${sql}`);
+        if (/\bSCAN (spans|tags|traces|dep_buckets|autocomplete|s|g|t)\b/.test(detail)) scans.push(`${detail}  <=  ${sql}`);
       }
     }
     db.close();

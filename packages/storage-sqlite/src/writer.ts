@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Span } from '@skein/model';
 import { hexToBlob, lowTraceId } from './ids.js';
-import { hourOf, parseLinks, traceLinks } from './links.js';
+import { LEVEL_US, bucketOf, parseLinks, traceLinks } from './links.js';
 import type { NameTable } from './names.js';
 import type { SpanReader } from './span-reader.js';
 import { MultiInsert } from './multi-insert.js';
@@ -15,7 +15,7 @@ interface TraceRow {
   root_ts: number | null;
   min_ts: number | null;
   links: string | null;
-  lhour: number | null;
+  lbucket: number | null;
 }
 
 /** Writes batches of spans in one transaction each: spans, search terms, names and links. */
@@ -27,14 +27,14 @@ export class SpanWriter {
   private readonly deleteSvcTrace: Statement<[number, number, number]>;
   private readonly insertSpans: MultiInsert;
   private readonly insertTerms: MultiInsert;
-  /** Link count changes per hour, parent and child, applied once per transaction. */
-  private readonly deltas = new Map<string, [number, number, number, number, number]>();
+  /** Link count changes per bucket, parent and child, applied once per transaction. */
+  private readonly deltas = new Map<string, [number, number, number, number, number, number]>();
   private readonly insertService: Statement<[number]>;
   private readonly insertSpanName: Statement<[number, number]>;
   private readonly insertRemote: Statement<[number, number]>;
   private readonly insertValue: Statement<[string, string]>;
-  private readonly addHour: Statement<[number, number, number, number, number]>;
-  private readonly pruneHour: Statement<[number]>;
+  private readonly addBucket: Statement<[number, number, number, number, number, number]>;
+  private readonly pruneBucket: Statement<[number, number]>;
   private readonly seenPairs = new Set<string>();
   private readonly seenValues = new Set<string>();
   private readonly autocompleteKeys: ReadonlySet<string>;
@@ -43,9 +43,9 @@ export class SpanWriter {
   constructor(private readonly db: Database, private readonly names: NameTable, private readonly reader: SpanReader,
     autocompleteKeys: readonly string[]) {
     this.autocompleteKeys = new Set(autocompleteKeys);
-    this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lhour, svcs FROM traces WHERE lo = ?');
+    this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lbucket, svcs FROM traces WHERE lo = ?');
     this.insertTrace = db.prepare('INSERT INTO traces (lo) VALUES (?)');
-    this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lhour = ?, svcs = ? WHERE tid = ?');
+    this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lbucket = ?, svcs = ? WHERE tid = ?');
     this.insertSvcTrace = db.prepare('INSERT OR IGNORE INTO svc_traces (svc, ts, tid) VALUES (?, ?, ?)');
     this.deleteSvcTrace = db.prepare('DELETE FROM svc_traces WHERE svc = ? AND ts = ? AND tid = ?');
     this.insertSpans = new MultiInsert(db, 'INSERT OR IGNORE INTO spans (tid, h, hi, id, pid, ts, dur, svc, rsvc, name, kf, body)', 12);
@@ -54,11 +54,11 @@ export class SpanWriter {
     this.insertSpanName = db.prepare('INSERT OR IGNORE INTO span_names (svc, name) VALUES (?, ?)');
     this.insertRemote = db.prepare('INSERT OR IGNORE INTO remote_names (svc, rsvc) VALUES (?, ?)');
     this.insertValue = db.prepare('INSERT OR IGNORE INTO autocomplete (k, v) VALUES (?, ?)');
-    this.addHour = db.prepare(
-      `INSERT INTO dep_hours (hour, parent, child, calls, errors) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (hour, parent, child) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors`,
+    this.addBucket = db.prepare(
+      `INSERT INTO dep_buckets (level, bucket, parent, child, calls, errors) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (level, bucket, parent, child) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors`,
     );
-    this.pruneHour = db.prepare('DELETE FROM dep_hours WHERE hour = ? AND calls <= 0');
+    this.pruneBucket = db.prepare('DELETE FROM dep_buckets WHERE level = ? AND bucket = ? AND calls <= 0');
     this.transaction = db.transaction((spans: readonly Span[]) => this.write(spans));
   }
 
@@ -87,7 +87,7 @@ export class SpanWriter {
     const isNew = trace === undefined;
     if (trace === undefined) {
       const tid = Number(this.insertTrace.run(loBlob).lastInsertRowid);
-      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lhour: null, svcs: null };
+      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lbucket: null, svcs: null };
     }
     const tid = trace.tid;
     const inserted: Span[] = [];
@@ -123,12 +123,12 @@ export class SpanWriter {
     const svcs = this.indexServices(tid, trace.ts, ts, trace.svcs, terms.keys());
     const all = isNew ? inserted : this.reader.groupSpans(tid, lo);
     const links = traceLinks(all, this.names);
-    const lhour = ts === null ? null : hourOf(ts);
-    if (links !== trace.links || lhour !== trace.lhour) {
-      this.addLinks(trace.lhour, trace.links, -1);
-      this.addLinks(lhour, links, 1);
+    const lbucket = ts === null ? null : bucketOf(ts);
+    if (links !== trace.links || lbucket !== trace.lbucket) {
+      this.addLinks(trace.lbucket, trace.links, -1);
+      this.addLinks(lbucket, links, 1);
     }
-    this.updateTrace.run(ts, rootTs, minTs, links, lhour, svcs, tid);
+    this.updateTrace.run(ts, rootTs, minTs, links, lbucket, svcs, tid);
   }
 
   /** Keeps svc_traces in step with the group's services and timestamp; returns the services as stored. */
@@ -149,30 +149,34 @@ export class SpanWriter {
     for (const svc of stored.split(',')) this.deleteSvcTrace.run(Number(svc), ts, tid);
   }
 
-  /** Adds (sign 1) or removes (sign -1) a trace's links from its hour's aggregate; see flushLinks. */
-  addLinks(hour: number | null, json: string | null, sign: 1 | -1): void {
-    if (hour === null || json === null) return;
-    for (const [p, c, calls, errors] of parseLinks(json)) {
-      const key = `${hour},${p},${c}`;
-      const d = this.deltas.get(key);
-      if (d === undefined) this.deltas.set(key, [hour, p, c, sign * calls, sign * errors]);
-      else {
-        d[3] += sign * calls;
-        d[4] += sign * errors;
+  /** Adds (sign 1) or removes (sign -1) a trace's links (bucket: its level-0 bucket); see flushLinks. */
+  addLinks(bucket: number | null, json: string | null, sign: 1 | -1): void {
+    if (bucket === null || json === null) return;
+    const links = parseLinks(json);
+    for (let level = 0; level < LEVEL_US.length; level++) {
+      const b = Math.floor((bucket * (LEVEL_US[0] as number)) / (LEVEL_US[level] as number));
+      for (const [p, c, calls, errors] of links) {
+        const key = `${level},${b},${p},${c}`;
+        const d = this.deltas.get(key);
+        if (d === undefined) this.deltas.set(key, [level, b, p, c, sign * calls, sign * errors]);
+        else {
+          d[4] += sign * calls;
+          d[5] += sign * errors;
+        }
       }
     }
   }
 
   /** Applies the link changes collected by addLinks (call before the transaction commits). */
   flushLinks(): void {
-    const emptied = new Set<number>();
-    for (const [hour, p, c, calls, errors] of this.deltas.values()) {
+    const emptied = new Map<string, [number, number]>();
+    for (const [level, b, p, c, calls, errors] of this.deltas.values()) {
       if (calls === 0 && errors === 0) continue;
-      this.addHour.run(hour, p, c, calls, errors);
-      if (calls < 0) emptied.add(hour);
+      this.addBucket.run(level, b, p, c, calls, errors);
+      if (calls < 0) emptied.set(`${level},${b}`, [level, b]);
     }
     this.deltas.clear();
-    for (const hour of emptied) this.pruneHour.run(hour);
+    for (const [level, b] of emptied.values()) this.pruneBucket.run(level, b);
   }
 
   private names_(svc: number, name: number | null, rsvc: number | null): void {

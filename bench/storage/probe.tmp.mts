@@ -1,0 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStorage } from '@skein/storage-sqlite';
+import { generate } from './generate.js';
+const n = Number(process.argv[2] ?? 200000);
+const now = Date.now();
+const all = generate(n, now - 86400000, now).flat();
+const dir = mkdtempSync(join(process.env.D ?? tmpdir(), 'probe-'));
+const s = new SqliteStorage({ dataDir: dir, strictTraceId: true, autocompleteKeys: [] });
+const pragma = process.env.PRAGMA; if (pragma) (s as any).db.pragma(pragma);
+const t = performance.now(); const c0 = process.cpuUsage();
+for (let i = 0; i < all.length; i += 1000) await s.accept(all.slice(i, i + 1000));
+const ms = performance.now() - t; const cu = process.cpuUsage(c0);
+console.log(`${pragma ?? ''} ${Math.round(all.length / ms * 1000)} spans/s wall, cpu ${(cu.user/1000).toFixed(0)}ms user ${(cu.system/1000).toFixed(0)}ms sys, wall ${ms.toFixed(0)}ms`);
+await s.close();
