@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
 import type { Span } from '@skein/model';
 import type { Storage } from '../storage.js';
-import { expectTrace, expectTraces, expectTracesInOrder } from './assertions.js';
-import { frontendSpan, low64, newTrace, newTraceId, request, spanId } from './test-data.js';
+import { expectLinks, expectTrace, expectTraces, expectTracesInOrder } from './assertions.js';
+import { DAY, NEW_TRACE_LINKS, endTs, frontendSpan, low64, newTrace, newTraceId, request, spanId } from './test-data.js';
 
 /** A trace where the server side dropped the high 64 bits of the trace id (after the first client span). */
 function mixedTrace(): Span[] {
@@ -31,6 +31,12 @@ export function strictTraceIdFalseTests(store: () => Storage): void {
         expectTrace(await store().getTrace(low64(wide)), trace);
       });
     }
+
+    it('links a mixed 64/128-bit trace once', async () => {
+      const trace = mixedTrace();
+      await store().accept(trace);
+      expectLinks(await store().getDependencies(endTs(trace), DAY), NEW_TRACE_LINKS);
+    });
 
     it('merges 64- and 128-bit spans of one trace in getTraceMany, whichever form is asked', async () => {
       const pairs = [1, 2, 3].map((n) => {
