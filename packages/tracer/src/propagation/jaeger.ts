@@ -49,7 +49,7 @@ export function extractUberBaggage(entries: readonly string[], into: Record<stri
 /** Writes `uber-trace-id` and `uberctx-*`. */
 export function injectJaeger(ctx: SkeinSpanContext, set: HeaderSetter): void {
   const flags = (ctx.flags & FLAG_SAMPLED ? 1 : 0) | (ctx.flags & FLAG_DEBUG ? 2 : 0);
-  set('uber-trace-id', `${ctx.traceId}:${ctx.spanId}:${ctx.parentId ?? '0'}:${flags}`);
+  set('uber-trace-id', [ctx.traceId, ctx.spanId, ctx.parentId ?? '0', flags].join(':'));
   const baggage: Baggage | undefined = ctx.baggage;
   if (baggage !== undefined) {
     for (const key of Object.keys(baggage)) set('uberctx-' + key, encodeURIComponent(baggage[key] ?? ''));

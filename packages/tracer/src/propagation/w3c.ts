@@ -27,7 +27,8 @@ export function extractTraceparent(value: string): WireIds | null {
 
 /** Writes `traceparent` (and `tracestate` when the context carries one). */
 export function injectTraceparent(ctx: SkeinSpanContext, set: HeaderSetter): void {
-  set('traceparent', '00-' + padTraceId32(ctx.traceId) + '-' + ctx.spanId + (ctx.flags & FLAG_SAMPLED ? '-01' : '-00'));
+  // join() builds a flat string; `+` would build a rope that is slow to read back char by char.
+  set('traceparent', ['00', padTraceId32(ctx.traceId), ctx.spanId, ctx.flags & FLAG_SAMPLED ? '01' : '00'].join('-'));
   if (ctx.traceState !== undefined && ctx.traceState !== '') set('tracestate', ctx.traceState);
 }
 
