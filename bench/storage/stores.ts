@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { InMemoryStorage } from '@skein/storage';
 import type { Storage } from '@skein/storage';
 import { DB_FILE, SqliteStorage } from '@skein/storage-sqlite';
+import { ClickHouseStorage } from '@skein/storage-clickhouse';
+import { startClickHouse } from '@skein/storage-clickhouse/testing';
 
 /** A store under benchmark, opened empty. */
 export interface BenchStore {
@@ -54,5 +56,40 @@ export const sqliteStore: StoreFactory = {
   },
 };
 
+/**
+ * ClickHouse on one node: a clickhouse-server of its own (temp directory, free port) is started
+ * for the run and stopped after; bytes on disk are the active parts of both tables after OPTIMIZE.
+ */
+export const clickhouseStore: StoreFactory = {
+  name: 'clickhouse',
+  async open() {
+    const servers = await startClickHouse(1);
+    const url = servers.nodes[0]?.url as string;
+    const sql = async (query: string): Promise<string> => {
+      const res = await fetch(`${url}/`, { method: 'POST', body: query });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`clickhouse: ${text}`);
+      return text;
+    };
+    try {
+      const storage = await ClickHouseStorage.open({ url, database: 'skein', strictTraceId: true, autocompleteKeys: [] });
+      return {
+        storage,
+        bytesOnDisk: async () => {
+          for (const t of ['spans', 'traces']) await sql(`OPTIMIZE TABLE skein.${t} FINAL`);
+          return Number(await sql("SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'skein' AND active"));
+        },
+        dispose: async () => {
+          await storage.close();
+          await servers.close();
+        },
+      };
+    } catch (err) {
+      await servers.close();
+      throw err;
+    }
+  },
+};
+
 /** Every store the benchmark knows, by name. */
-export const STORE_FACTORIES: StoreFactory[] = [memoryStore, sqliteStore];
+export const STORE_FACTORIES: StoreFactory[] = [memoryStore, sqliteStore, clickhouseStore];
