@@ -60,7 +60,7 @@ export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOp
   // Like Zipkin, names are cacheable once there are more than 3 services (active use).
   let serviceCount = 0;
   const names = (reply: FastifyReply, values: readonly string[], cache: boolean): string => {
-    if (cache) void reply.header('cache-control', `max-age=${NAMES_MAX_AGE}, must-revalidate`);
+    if (cache) reply.header('cache-control', `max-age=${NAMES_MAX_AGE}, must-revalidate`);
     return writeNames(values);
   };
 
