@@ -44,6 +44,11 @@ export const OPTIONS = {
   maxBody: option('collector', bytes(1024), 5 * 1024 ** 2, 'largest request body, also after gzip inflation (413 above)'),
   ingestQueueSpans: option('collector', integer(1), 200_000, 'spans being stored at once before ingest answers 429'),
   ingestQueueBytes: option('collector', bytes(1024), 256 * 1024 ** 2, 'request bytes being stored at once before ingest answers 429'),
+  otlpHttpPort: option('collector', integer(-1, 65535), 4318, 'OTLP/HTTP port (POST /v1/traces, also served on --port; 0: any free port, -1: off)'),
+  grpcPort: option('collector', integer(-1, 65535), 4317, 'gRPC port: OTLP TraceService/Export and zipkin.proto3.SpanService/Report (0: any free port, -1: off)'),
+  rabbitUri: option('collector', text(), '', 'RabbitMQ to consume spans from, e.g. amqp://guest:guest@127.0.0.1:5672 (empty: off)'),
+  rabbitQueue: option('collector', text(), 'zipkin', 'RabbitMQ queue of span lists (declared durable; malformed messages go to <queue>.dlq)'),
+  rabbitConcurrency: option('collector', integer(1, 1000), 1, 'RabbitMQ messages being stored at once (the consumer prefetch)'),
 
   queryLookback: option('query', integer(1), 86_400_000, 'default lookback of trace searches, in ms'),
   queryLimitDefault: option('query', integer(1, 1_000_000), 10, 'default number of traces a search returns'),
@@ -105,7 +110,8 @@ export function defaultConfig(): Config {
 /** A configuration from defaults overridden by typed values (used by tests and embedders). */
 export function makeConfig(overrides: Partial<Config> = {}): Config {
   // Tests and embedders get the memory store unless they name one, so they never share ./data.
-  return { ...defaultConfig(), storage: 'memory', ...overrides };
+  // Nor do they open the OTLP/gRPC ports (4318/4317) unless they name them.
+  return { ...defaultConfig(), storage: 'memory', otlpHttpPort: -1, grpcPort: -1, ...overrides };
 }
 
 /**

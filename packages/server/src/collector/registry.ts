@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { SkeinMetrics } from '../observability/metrics.js';
+import { grpcCollector } from './grpc-collector.js';
+import { otlpHttpCollector } from './otlp-http-collector.js';
+import { rabbitmqCollector } from './rabbitmq-collector.js';
 
 /**
  * A collector with a lifecycle of its own beyond the main HTTP app (a gRPC server, an
@@ -32,4 +35,4 @@ export type CollectorFactory = (parts: CollectorParts) => Collector | undefined 
  * Every collector beyond Zipkin's HTTP endpoints. Adding one (OTLP, gRPC, RabbitMQ) is one
  * entry here plus its options in config.ts.
  */
-export const COLLECTOR_FACTORIES: readonly CollectorFactory[] = [];
+export const COLLECTOR_FACTORIES: readonly CollectorFactory[] = [otlpHttpCollector, grpcCollector, rabbitmqCollector];
