@@ -1,6 +1,7 @@
 // npm run bench:tracer — per-span cost of Skein vs the OpenTelemetry JS SDK, zipkin-js and
 // jaeger-client (same work: start a child of a parent with 3 tags, finish, hand to a batching
 // reporter whose transport discards), inject+extract ops/s, and heap bytes per queued span.
+// BENCH_SPANS=n changes the spans per round (default 1,000,000); BENCH_SKIP_SPANS=1 skips that part.
 import { createRequire } from 'node:module';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { context as otContext, trace } from '@opentelemetry/api';
@@ -162,19 +163,21 @@ async function heapPerQueuedSpan(): Promise<number> {
 
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-console.log(`per-span cost: start (child of a parent, 3 tags) + finish + batching reporter with a discarding transport; ${fmt(SPANS)} spans x ${ROUNDS} rounds, best round`);
-const costs = await perSpan();
-const skeinNs = costs.get('skein') ?? NaN;
-for (const [name, ns] of costs) {
-  const ratio = name === 'skein' ? '' : `   skein/${name} = ${fmt(skeinNs / ns, 2)}`;
-  console.log(`  ${name.padEnd(14)} ${fmt(ns, 0).padStart(7)} ns/span${ratio}`);
+if (process.env.BENCH_SKIP_SPANS === undefined) {
+  console.log(`per-span cost: start (child of a parent, 3 tags) + finish + batching reporter with a discarding transport; ${fmt(SPANS)} spans x ${ROUNDS} rounds, best round`);
+  const costs = await perSpan();
+  const skeinNs = costs.get('skein') ?? NaN;
+  for (const [name, ns] of costs) {
+    const ratio = name === 'skein' ? '' : `   skein/${name} = ${fmt(skeinNs / ns, 2)}`;
+    console.log(`  ${name.padEnd(14)} ${fmt(ns, 0).padStart(7)} ns/span${ratio}`);
+  }
+  const otel = costs.get('opentelemetry') ?? NaN;
+  console.log(`  target: skein <= 0.5 x opentelemetry -> ${skeinNs <= otel / 2 ? 'MET' : 'NOT MET'} (${fmt(skeinNs / otel, 2)})`);
+  await skeinReporter.flush();
+  const c = skeinReporter.counters;
+  console.log(`  skein reporter: ${fmt(c.reported)} spans encoded-ready and handed to the transport, ${fmt(c.dropped)} dropped`);
+  if (!costs.has('jaeger-client')) console.log('  jaeger-client: not installed, skipped');
 }
-const otel = costs.get('opentelemetry') ?? NaN;
-console.log(`  target: skein <= 0.5 x opentelemetry -> ${skeinNs <= otel / 2 ? 'MET' : 'NOT MET'} (${fmt(skeinNs / otel, 2)})`);
-await skeinReporter.flush();
-const c = skeinReporter.counters;
-console.log(`  skein reporter: ${fmt(c.reported)} spans encoded-ready and handed to the transport, ${fmt(c.dropped)} dropped`);
-if (!costs.has('jaeger-client')) console.log('  jaeger-client: not installed, skipped');
 
 console.log('inject + extract (FORMAT_HTTP_HEADERS, one plain-object carrier per op):');
 for (const f of ['b3', 'b3-single', 'w3c', 'jaeger'] as const) {

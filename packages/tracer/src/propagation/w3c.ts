@@ -1,8 +1,9 @@
-import { isLowerHex, padTraceId32 } from '../ids.js';
+import { padTraceId32 } from '../ids.js';
 import { FLAG_DECIDED, FLAG_SAMPLED, type Baggage, type SkeinSpanContext } from '../span-context.js';
 import type { HeaderSetter } from './carrier.js';
 import type { WireIds } from './ids-wire.js';
 
+const TRACEPARENT_RE = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(?:-|$)/;
 const ZERO32 = '00000000000000000000000000000000';
 
 /**
@@ -12,8 +13,7 @@ const ZERO32 = '00000000000000000000000000000000';
 export function extractTraceparent(value: string): WireIds | null {
   const v = value.trim();
   // version(2) - trace-id(32) - parent-id(16) - flags(2) [ - future fields, versions > 00 only ]
-  if (v.length < 55 || v.charCodeAt(2) !== 45 || v.charCodeAt(35) !== 45 || v.charCodeAt(52) !== 45) return null;
-  if (!isLowerHex(v, 0, 2) || !isLowerHex(v, 3, 35) || !isLowerHex(v, 36, 52) || !isLowerHex(v, 53, 55)) return null;
+  if (v.length < 55 || !TRACEPARENT_RE.test(v)) return null;
   const version = v.substring(0, 2);
   if (version === 'ff') return null;
   if (v.length > 55 && (version === '00' || v.charCodeAt(55) !== 45)) return null;
