@@ -30,6 +30,16 @@ export class ChConnection {
     }
   }
 
+  /** The TabSeparated text of a SELECT (for large results: no JSON objects to build). */
+  async text(sql: string, doing: string): Promise<string> {
+    try {
+      const rs = await this.client.query({ query: sql, format: 'TabSeparated' });
+      return await rs.text();
+    } catch (err) {
+      throw storageError(err, this.url, doing);
+    }
+  }
+
   /** Runs a statement that returns nothing (DDL, ALTER). */
   async command(sql: string, doing: string, settings?: ClickHouseSettings): Promise<void> {
     try {

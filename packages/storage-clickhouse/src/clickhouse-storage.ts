@@ -1,7 +1,7 @@
-import { DependencyLinker } from '@skein/model';
 import type { DependencyLink, Span } from '@skein/model';
 import type { CheckResult, QueryRequest, Storage, StorageOptions } from '@skein/storage';
 import { ChConnection } from './ch-client.js';
+import { LINK_SELECT, linkRows } from './dependencies.js';
 import { ClickHouseStorageError } from './errors.js';
 import { Retention } from './retention.js';
 import { createSchema, tables } from './schema.js';
@@ -118,13 +118,12 @@ export class ClickHouseStorage implements Storage {
     return this.conn.rows<T>(sql, doing);
   }
 
-  /** Spans whose trace_lo is among `los` (hex), in days [d0, d1], deduplicated. */
-  private async spansOf(los: readonly string[], d0: number, d1: number, doing: string): Promise<Span[]> {
+  /** Spans whose trace_lo is among `los` (hex) in the days `days` (an SQL condition on day), deduplicated. */
+  private async spansOf(los: readonly string[], days: string, doing: string): Promise<Span[]> {
     if (los.length === 0) return [];
     const ids = los.map(u64).join(', ');
     const rows = await this.rows<SpanRow>(
-      `SELECT ${SPAN_SELECT} FROM ${this.t.spans} PREWHERE trace_lo IN (${ids}) WHERE day >= ${int(d0)} AND day <= ${int(d1)}`,
-      doing,
+      `SELECT ${SPAN_SELECT} FROM ${this.t.spans} PREWHERE trace_lo IN (${ids}) WHERE ${days.replaceAll('$IDS', ids)}`, doing,
     );
     const seen = new Set<string>();
     const out: Span[] = [];
@@ -151,13 +150,10 @@ export class ClickHouseStorage implements Storage {
       keys.push(key);
       los.add(lo);
     }
-    if (los.size === 0) return [];
-    const list = [...los].map(u64).join(', ');
-    const [range] = await this.rows<{ d0: number; d1: number; n: string }>(
-      `SELECT min(day) AS d0, max(max_day) AS d1, count() AS n FROM ${this.t.traces} WHERE trace_lo IN (${list})`, doing,
-    );
-    if (range === undefined || Number(range.n) === 0) return [];
-    const spans = await this.spansOf([...los], range.d0, range.d1, doing);
+    // One round trip: the trace-range table (ordered by trace_lo) names the days to read.
+    const days = `day >= (SELECT min(day) FROM ${this.t.traces} WHERE trace_lo IN ($IDS))
+      AND day <= (SELECT max(max_day) FROM ${this.t.traces} WHERE trace_lo IN ($IDS))`;
+    const spans = await this.spansOf([...los], days, doing);
     const groups = new Map<string, Span[]>();
     for (const s of spans) {
       const key = strict ? s.traceId : idHalves(s.traceId)[1];
@@ -182,7 +178,7 @@ export class ClickHouseStorage implements Storage {
     if (found.length === 0) return [];
     const d0 = Math.min(...found.map((f) => Number(f.d0)));
     const d1 = Math.max(...found.map((f) => Number(f.d1)));
-    const spans = await this.spansOf([...new Set(found.map((f) => f.lo))], d0, d1, 'reading the traces found');
+    const spans = await this.spansOf([...new Set(found.map((f) => f.lo))], `day >= ${int(d0)} AND day <= ${int(d1)}`, 'reading the traces found');
     const key = (lo: string, hi: string | undefined): string => `${lo.padStart(16, '0')}:${hi === undefined ? '' : hi.padStart(16, '0')}`;
     const groups = new Map<string, Span[]>(found.map((f) => [key(f.lo, f.hi), []]));
     for (const s of spans) {
@@ -216,31 +212,19 @@ export class ClickHouseStorage implements Storage {
   }
 
   async getDependencies(endTs: number, lookback: number): Promise<DependencyLink[]> {
-    // Links of traces (by low 64 bits, as Zipkin) starting in the window, linked from their spans.
-    const window = windowQuery(this.t, traceKey(false), (endTs - lookback) * 1000, endTs * 1000);
-    const [range] = await this.rows<{ d0: number; d1: number; n: string }>(
-      `SELECT min(d0) AS d0, max(d1) AS d1, count() AS n FROM (${window})`, 'computing dependencies',
-    );
-    if (range === undefined || Number(range.n) === 0) return [];
-    const localWindow = windowQuery({ ...this.t, traces: this.t.tracesLocal }, 'trace_lo', (endTs - lookback) * 1000, endTs * 1000);
-    const rows = await this.rows<SpanRow>(
-      `SELECT DISTINCT ${SPAN_SELECT.replace('annotation_ts AS at, annotation_values AS av, tag_keys AS tk, tag_values AS tv',
-        "emptyArrayUInt64() AS at, emptyArrayString() AS av, if(has(tag_keys, 'error'), ['error'], emptyArrayString()) AS tk, if(has(tag_keys, 'error'), [''], emptyArrayString()) AS tv")}
-       FROM ${this.t.spans} WHERE day >= ${int(range.d0)} AND day <= ${int(range.d1)}
+    if (this.closed) throw this.closedError();
+    // Links of traces (by low 64 bits, as Zipkin) starting in the window, linked from a lean
+    // projection of their spans; the days read are those the traces' spans were stored in.
+    const begin = (endTs - lookback) * 1000, end = endTs * 1000;
+    const window = windowQuery(this.t, traceKey(false), begin, end);
+    const localWindow = windowQuery({ ...this.t, traces: this.t.tracesLocal }, traceKey(false), begin, end);
+    const tsv = await this.conn.text(
+      `SELECT ${LINK_SELECT} FROM ${this.t.spans}
+       WHERE day >= (SELECT min(d0) FROM (${window})) AND day <= (SELECT max(d1) FROM (${window}))
        AND trace_lo IN (SELECT trace_lo FROM (${localWindow}))`,
       'computing dependencies',
     );
-    const byTrace = new Map<string, Span[]>();
-    for (const r of rows) {
-      const s = decodeRow(r);
-      const lo = r.lo;
-      const g = byTrace.get(lo);
-      if (g === undefined) byTrace.set(lo, [s]);
-      else g.push(s);
-    }
-    const linker = new DependencyLinker();
-    for (const trace of byTrace.values()) linker.putTrace(trace);
-    return linker.link();
+    return linkRows(tsv);
   }
 
   getKeys(): Promise<string[]> {
