@@ -1,5 +1,7 @@
 import type { Sampler } from './sampler.js';
 
+const TWO_32 = 4294967296;
+const TWO_63 = 9223372036854775808;
 const TWO_64 = 18446744073709551616;
 
 function checkRate(rate: number): number {
@@ -10,8 +12,9 @@ function checkRate(rate: number): number {
 }
 
 /**
- * Samples a fraction of traces, decided from the low 64 bits of the trace id (as the Skein
- * collector's sample rate does), so every service makes the same decision for a trace.
+ * Samples a fraction of traces, decided from the trace id alone so every service makes the same
+ * decision: the low 64 bits read as a signed long are kept when |value| <= rate x 2^63, the rule of
+ * Zipkin's (and Skein's) collector sample rate, so a collector at a rate >= this one keeps them all.
  */
 export class ProbabilisticSampler implements Sampler {
   /** The fraction sampled, 0..1. */
@@ -20,13 +23,17 @@ export class ProbabilisticSampler implements Sampler {
 
   constructor(rate: number) {
     this.rate = checkRate(rate);
-    this.boundary = rate * TWO_64;
+    this.boundary = rate * TWO_63;
   }
 
   shouldSample(traceId: string): boolean {
     if (this.rate >= 1) return true;
     if (this.rate <= 0) return false;
-    const low = parseInt(traceId.substring(traceId.length - 16), 16);
-    return low < this.boundary;
+    const n = traceId.length;
+    const hi = parseInt(traceId.substring(n - 16, n - 8), 16);
+    const lo = parseInt(traceId.substring(n - 8), 16);
+    const unsigned = hi * TWO_32 + lo;
+    const magnitude = hi >= 0x80000000 ? TWO_64 - unsigned : unsigned;
+    return magnitude <= this.boundary;
   }
 }

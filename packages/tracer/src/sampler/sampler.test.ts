@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CollectorSampler } from '@skein/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomTraceId } from '../ids.js';
 import { ProbabilisticSampler } from './probabilistic.js';
@@ -31,9 +32,24 @@ describe('samplers', () => {
       const sd = Math.sqrt(n * rate * (1 - rate));
       expect(Math.abs(hits - n * rate)).toBeLessThan(5 * sd);
     }
-    expect(new ProbabilisticSampler(0.5).shouldSample('00000000000000007ffffffffff00000')).toBe(true);
-    expect(new ProbabilisticSampler(0.5).shouldSample('ffffffffffffffff8000000000100000')).toBe(false);
+    // the collector's rule: |low 64 bits as a signed long| <= rate x 2^63
+    const half = new ProbabilisticSampler(0.5);
+    expect(half.shouldSample('00000000000000003fffffffff000000')).toBe(true);
+    expect(half.shouldSample('ffffffffffffffff4000000001000000')).toBe(false);
+    expect(half.shouldSample('c000000001000000')).toBe(true);
+    expect(half.shouldSample('b000000000000000')).toBe(false);
     expect(() => new ProbabilisticSampler(1.5)).toThrow(expect.objectContaining({ code: 'TRACER_INVALID_SAMPLING_RATE' }));
+  });
+
+  it("probabilistic decisions agree with the Skein collector's sample rate", () => {
+    for (const rate of [0.05, 0.3, 0.9]) {
+      const mine = new ProbabilisticSampler(rate);
+      const collector = new CollectorSampler(rate);
+      for (let i = 0; i < 5000; i++) {
+        const id = randomTraceId(i % 2 === 0);
+        expect(mine.shouldSample(id)).toBe(collector.isSampled(id));
+      }
+    }
   });
 
   it('rate-limiting: a token bucket refilled by the clock', () => {
