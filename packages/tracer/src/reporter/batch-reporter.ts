@@ -160,7 +160,8 @@ export class BatchReporter implements Reporter {
       } catch (err) {
         error = err instanceof TransportError ? err : new TransportError(String((err as Error)?.message ?? err), 'TRACER_NETWORK', true);
       }
-      const delay = error.retryAfterMs ?? this.backoff(attempt);
+      // Retry-After is honoured, up to a minute (a longer wait would only fill the queue).
+      const delay = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, 60_000) : this.backoff(attempt);
       const outOfTime = this.closed && Date.now() + delay > this.closeDeadline;
       if (!error.retryable || attempt >= this.maxRetries || outOfTime) {
         this.c.failed += spans.length;
