@@ -31,7 +31,7 @@ afterAll(async () => {
   await skein.close();
 });
 
-type Gzip = NonNullable<ConstructorParameters<typeof JsonExporter>[0]>['compression'];
+type Gzip = NonNullable<NonNullable<ConstructorParameters<typeof JsonExporter>[0]>['compression']>;
 const GZIP = 'gzip' as Gzip;
 
 const EXPORTERS: [string, () => SpanExporter][] = [
