@@ -43,4 +43,20 @@ describe('reporting to a real skein server', () => {
     const services = (await (await fetch(`${url}/api/v2/services`)).json()) as string[];
     expect(services).toContain('checkout');
   });
+
+  it('OTLP/HTTP JSON and protobuf reach the server too (/v1/traces)', async () => {
+    for (const encoding of ['otlp-json', 'otlp-proto'] as const) {
+      const tracer = createTracer({ serviceName: `otlp-${encoding}`, reporter: { endpoint: `${url}/v1/traces`, encoding } });
+      const root = tracer.startSpan('root', { tags: { 'span.kind': 'server' } });
+      tracer.startSpan('child', { childOf: root, tags: { 'span.kind': 'client', 'peer.service': 'db' } }).finish();
+      root.finish();
+      await tracer.close();
+      expect(tracer.counters).toEqual({ reported: 2, dropped: 0, failed: 0, queued: 0 });
+      const spans = (await (await fetch(`${url}/api/v2/trace/${root.ctx.traceId}`)).json()) as Span[];
+      expect(spans.map((s) => [s.name, s.kind, s.parentId ?? null, s.localEndpoint?.serviceName]).sort()).toEqual([
+        ['child', 'CLIENT', root.ctx.spanId, `otlp-${encoding}`],
+        ['root', 'SERVER', null, `otlp-${encoding}`],
+      ]);
+    }
+  });
 });
