@@ -14,14 +14,51 @@ export interface HeaderBag {
   uberctx?: string[];
 }
 
-/** The canonical spellings Skein (and most tracers) write, matched before any lower-casing. */
-const CANONICAL: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, {
-  'X-B3-TraceId': 'x-b3-traceid',
-  'X-B3-SpanId': 'x-b3-spanid',
-  'X-B3-ParentSpanId': 'x-b3-parentspanid',
-  'X-B3-Sampled': 'x-b3-sampled',
-  'X-B3-Flags': 'x-b3-flags',
-});
+/** Stores one header by its exact (lower-case or canonical) name; false when it is not one of ours. */
+function assign(bag: HeaderBag, k: string, value: string): boolean {
+  switch (k) {
+    case 'b3':
+      bag.b3 = value;
+      return true;
+    case 'x-b3-traceid':
+    case 'X-B3-TraceId':
+      bag.traceId = value;
+      return true;
+    case 'x-b3-spanid':
+    case 'X-B3-SpanId':
+      bag.spanId = value;
+      return true;
+    case 'x-b3-parentspanid':
+    case 'X-B3-ParentSpanId':
+      bag.parentSpanId = value;
+      return true;
+    case 'x-b3-sampled':
+    case 'X-B3-Sampled':
+      bag.sampled = value;
+      return true;
+    case 'x-b3-flags':
+    case 'X-B3-Flags':
+      bag.flags = value;
+      return true;
+    case 'traceparent':
+      bag.traceparent = value;
+      return true;
+    case 'tracestate':
+      bag.tracestate = bag.tracestate === undefined ? value : `${bag.tracestate},${value}`;
+      return true;
+    case 'baggage':
+      bag.baggage = bag.baggage === undefined ? value : `${bag.baggage},${value}`;
+      return true;
+    case 'uber-trace-id':
+      bag.uberTraceId = value;
+      return true;
+  }
+  if (k.length > 8 && k.startsWith('uberctx-')) {
+    (bag.uberctx ??= []).push(k.substring(8).toLowerCase(), value);
+    return true;
+  }
+  return false;
+}
 
 function add(bag: HeaderBag, key: string, raw: unknown): void {
   // Every header we read starts with b, t, u or x (any case): skip the rest without lower-casing.
@@ -31,40 +68,10 @@ function add(bag: HeaderBag, key: string, raw: unknown): void {
   if (typeof raw === 'string') value = raw;
   else if (Array.isArray(raw)) value = raw.filter((v) => typeof v === 'string').join(',');
   else return;
-  const k = CANONICAL[key] ?? key.toLowerCase();
-  switch (k) {
-    case 'b3':
-      bag.b3 = value;
-      return;
-    case 'x-b3-traceid':
-      bag.traceId = value;
-      return;
-    case 'x-b3-spanid':
-      bag.spanId = value;
-      return;
-    case 'x-b3-parentspanid':
-      bag.parentSpanId = value;
-      return;
-    case 'x-b3-sampled':
-      bag.sampled = value;
-      return;
-    case 'x-b3-flags':
-      bag.flags = value;
-      return;
-    case 'traceparent':
-      bag.traceparent = value;
-      return;
-    case 'tracestate':
-      bag.tracestate = bag.tracestate === undefined ? value : `${bag.tracestate},${value}`;
-      return;
-    case 'baggage':
-      bag.baggage = bag.baggage === undefined ? value : `${bag.baggage},${value}`;
-      return;
-    case 'uber-trace-id':
-      bag.uberTraceId = value;
-      return;
-  }
-  if (k.length > 8 && k.startsWith('uberctx-')) (bag.uberctx ??= []).push(k.substring(8), value);
+  // Exact names first (Node lower-cases incoming headers; injected ones are canonical), then any case.
+  if (assign(bag, key, value)) return;
+  const lower = key.toLowerCase();
+  if (lower !== key) assign(bag, lower, value);
 }
 
 interface MapLike {

@@ -21,7 +21,8 @@ export function extractTraceparent(value: string): WireIds | null {
   const spanId = v.substring(36, 52);
   if (rawTrace === ZERO32 || spanId === '0000000000000000') return null;
   const traceId = rawTrace.startsWith('0000000000000000') ? rawTrace.substring(16) : rawTrace;
-  const sampled = (parseInt(v.substring(53, 55), 16) & 1) === 1;
+  const last = v.charCodeAt(54); // the low bit of the flags byte is the low bit of its last hex digit
+  const sampled = ((last <= 57 ? last : last + 1) & 1) === 1;
   return { traceId, spanId, parentId: undefined, flags: FLAG_DECIDED | (sampled ? FLAG_SAMPLED : 0) };
 }
 
