@@ -18,7 +18,7 @@ const zipkinProto = loadSync(fileURLToPath(new URL('../../../codec/testdata/zipk
   defaults: false,
 });
 const spanService = zipkinProto['zipkin.proto3.SpanService'] as ServiceDefinition;
-const reportMethod = spanService.Report;
+const reportMethod = spanService.Report as NonNullable<ServiceDefinition['Report']>;
 
 let skein: TestServer;
 let store: ControlledStore;

@@ -94,8 +94,15 @@ export class ControlledStore extends InMemoryStorage {
   /** accept() waits for this while set. */
   gate: Promise<void> | undefined;
 
+  /** close() leaves the store open (one store shared by servers started one after another). */
+  keepOpen = false;
+
   constructor() {
     super({ strictTraceId: true, autocompleteKeys: [], maxSpans: 1_000_000 });
+  }
+
+  override async close(): Promise<void> {
+    if (!this.keepOpen) await super.close();
   }
 
   override async accept(spans: readonly Span[]): Promise<void> {
