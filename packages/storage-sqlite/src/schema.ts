@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** Version of the on-disk layout; a data directory with another version is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Layout notes:
 // - traces: one row per low 64 bits of a trace id (a "trace group"), so mixed 64/128-bit spans of
@@ -77,7 +77,9 @@ export function initSchema(db: Database): void {
   if (row === undefined) {
     db.prepare('INSERT INTO meta (k, v) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
   } else if (row.v !== String(SCHEMA_VERSION)) {
-    throw Object.assign(new Error(`SQLite store has schema version ${row.v}; this Skein reads version ${SCHEMA_VERSION}`), {
+    throw Object.assign(new Error(
+      `its database has layout version ${row.v} and this Skein reads version ${SCHEMA_VERSION}: move it away or use another --data-dir`,
+    ), {
       code: 'STORAGE_SCHEMA_VERSION',
     });
   }
