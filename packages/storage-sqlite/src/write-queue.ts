@@ -16,7 +16,7 @@ export class WriteQueue {
   private pendingSpans = 0;
   private scheduled = false;
 
-  constructor(private readonly commit: (spans: readonly Span[]) => void, private readonly maxSpans = 20_000) {}
+  constructor(private readonly commit: (spans: readonly Span[]) => void, private readonly maxSpans = 5_000) {}
 
   /** Queues spans; resolves once they are committed. */
   enqueue(spans: readonly Span[]): Promise<void> {
