@@ -86,6 +86,20 @@ describe('InMemoryStorage', () => {
     expect(await store.getTraces({ ...all, serviceName: 'big', spanName: 'op999' })).toHaveLength(1);
   });
 
+  it('drops repeats and keeps differing pieces of a span id in a trace that is no longer recent', async () => {
+    const store = new InMemoryStorage({ blockBits: 1 }); // duplicate-check sets kept for the 4 newest traces only
+    const old = trace(20, 0, 'old', 5);
+    await store.accept(old);
+    for (let n = 21; n < 40; n++) await store.accept(trace(n, 0)); // pushes trace 20 out of the recent blocks
+    const piece: Span = { ...old[1]!, kind: 'SERVER', shared: true, localEndpoint: { serviceName: 'other' } };
+    await store.accept([old[0]!, piece, old[1]!, piece]);
+    await store.accept(old.slice(2));
+    expect(store.spanCount).toBe(6 + 19 * 3);
+    const back = await store.getTrace(old[0]!.traceId);
+    expect(back).toHaveLength(6);
+    expect(back.filter((s) => s.id === old[1]!.id)).toHaveLength(2);
+  });
+
   it('reads back strings that need escaping and values past the intern tables', async () => {
     const store = new InMemoryStorage();
     const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDCA9 ⻩';

@@ -28,11 +28,6 @@ export function termKey(key: string, value: string, service?: string): number {
 const BIG_TRACE = 256;
 const MAX_CHUNKS = 32;
 
-/** Hash of the span id at the start of a packed span. */
-function idHash(packed: string): number {
-  return hash32(packed.slice(2, packed.indexOf('"', 2)));
-}
-
 /** Whether '\n'-joined packed spans hold this packed span. */
 function holds(data: string, packed: string): boolean {
   return data === packed || data.startsWith(`${packed}\n`) || data.endsWith(`\n${packed}`) || data.includes(`\n${packed}\n`);
@@ -77,6 +72,8 @@ export class MemoryIndex {
   readonly autocomplete = new Map<string, Set<string>>();
   spanCount = 0;
   private evictedSinceSweep = 0;
+  /** Traces that hold a set of packed-span hashes (see isDuplicate). */
+  private hashed: TraceEntry[] = [];
 
   constructor(
     readonly maxSpans: number,
@@ -130,6 +127,7 @@ export class MemoryIndex {
     let e = last !== undefined && last.traceId === span.traceId ? last : this.byId.get(lowTraceId(span.traceId));
     if (e === undefined) {
       const low = lowTraceId(span.traceId);
+      if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.dropOldHashes();
       e = new TraceEntry(this.nextOrd, span.traceId, span.timestamp ?? 0);
       this.entries.push(e);
       this.byId.set(low, e);
@@ -166,28 +164,55 @@ export class MemoryIndex {
 
   /**
    * Whether the trace already holds this span. Equal spans pack to equal strings (interning is
-   * stable), so this is a search in the trace's data; big traces first check a set of span id
-   * hashes so that new spans need no search.
+   * stable), so each recent trace keeps a set of hashes of its packed spans: a new span costs one
+   * hash and one set lookup, and only a hash already seen (a duplicate or a collision) is checked
+   * against the stored data.
    */
   private isDuplicate(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
-    if (pending !== undefined && pending.includes(packed)) return true;
-    const d = e.data;
-    if (d === '') return false;
-    if (e.chunks !== undefined && e.chunks.some((c) => holds(c, packed))) return true;
-    if (e.count >= BIG_TRACE) {
-      if (e.hashes === undefined) {
-        e.hashes = new Set();
-        const all = [d, ...(e.chunks ?? []), ...(pending ?? [])].join('\n').split('\n');
-        for (const p of all) e.hashes.add(idHash(p));
-      }
-      const h = idHash(packed);
-      if (!e.hashes.has(h)) {
-        e.hashes.add(h);
-        return false;
-      }
+    const h = hash32(packed) & 0x3fffffff; // a small integer: no heap number per lookup
+    const hashes = e.hashes ?? this.buildHashes(e, pending);
+    if (!hashes.has(h)) {
+      hashes.add(h);
+      return false;
     }
-    return holds(d, packed);
+    if (pending !== undefined && pending.includes(packed)) return true;
+    if (e.chunks !== undefined && e.chunks.some((c) => holds(c, packed))) return true;
+    return e.data !== '' && holds(e.data, packed);
+  }
+
+  /** The packed-span hashes of a trace (stored and pending), built when first needed. */
+  private buildHashes(e: TraceEntry, pending: string[] | undefined): Set<number> {
+    const hashes = new Set<number>();
+    const add = (joined: string): void => {
+      if (joined === '') return;
+      for (let from = 0; ; ) {
+        const to = joined.indexOf('\n', from);
+        hashes.add(hash32(to < 0 ? joined.slice(from) : joined.slice(from, to)) & 0x3fffffff);
+        if (to < 0) return;
+        from = to + 1;
+      }
+    };
+    add(e.data);
+    for (const c of e.chunks ?? []) add(c);
+    for (const p of pending ?? []) hashes.add(hash32(p) & 0x3fffffff);
+    e.hashes = hashes;
+    this.hashed.push(e);
+    return hashes;
+  }
+
+  /**
+   * Drops the hash sets of traces older than the two newest blocks, so their memory is bounded;
+   * a late span to such a trace rebuilds its set once.
+   */
+  private dropOldHashes(): void {
+    const keepFrom = this.nextOrd - (2 << this.blockBits);
+    const kept: TraceEntry[] = [];
+    for (const e of this.hashed) {
+      if (e.ord >= keepFrom) kept.push(e);
+      else e.hashes = undefined;
+    }
+    this.hashed = kept;
   }
 
   private block(ord: number): Block {
@@ -284,6 +309,7 @@ export class MemoryIndex {
     this.services.clear();
     this.terms.clear();
     this.blocks.clear();
+    this.hashed = [];
     this.spanCount = 0;
   }
 }

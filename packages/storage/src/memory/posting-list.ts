@@ -114,16 +114,19 @@ export function hash32(s: string): number {
   return fnv(FNV_OFFSET, s) | 0;
 }
 
+// Term hashes are map keys: kept to 30 bits so V8 holds them as small integers, not heap numbers.
+const SMI = 0x3fffffff;
+
 /** Hash of "key=value" (value non-empty) or of a bare word, without building the string. */
 export function termHash(key: string, value: string): number {
-  if (value === '') return fnv(Math.imul(FNV_OFFSET ^ 0x77, 0x01000193), key) | 0;
+  if (value === '') return fnv(Math.imul(FNV_OFFSET ^ 0x77, 0x01000193), key) & SMI;
   const h = fnv(Math.imul(FNV_OFFSET ^ 0x74, 0x01000193), key);
-  return fnv(Math.imul(h ^ 0x3d, 0x01000193), value) | 0;
+  return fnv(Math.imul(h ^ 0x3d, 0x01000193), value) & SMI;
 }
 
 /** Combines a term hash with a service name hash (the term as recorded by that service). */
 export function qualifiedHash(term: number, service: number): number {
   let h = Math.imul(term ^ Math.imul(service, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 13;
-  return Math.imul(h, 0xc2b2ae35) | 0;
+  return Math.imul(h, 0xc2b2ae35) & SMI;
 }

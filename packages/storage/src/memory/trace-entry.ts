@@ -22,7 +22,7 @@ export class TraceEntry {
   data = '';
   /** Big traces only: packed spans appended since data was last rewritten (each '\n'-joined). */
   chunks: string[] | undefined = undefined;
-  /** Hashes of span ids, kept only for big traces to make duplicate checks cheap. */
+  /** Hashes of the packed spans, kept while the trace is recent, to make duplicate checks cheap. */
   hashes: Set<number> | undefined = undefined;
 
   constructor(
