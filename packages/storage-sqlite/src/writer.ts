@@ -23,7 +23,9 @@ export class SpanWriter {
   private readonly selectTrace: Statement<[Buffer], TraceRow>;
   private readonly insertTrace: Statement<[Buffer]>;
   private readonly updateTrace: Statement<[number | null, number | null, number | null, string | null, number | null, string | null, number]>;
-  private readonly insertSvcTrace: Statement<[number, number, number]>;
+  private readonly insertSvcTraces: MultiInsert;
+  /** svc_traces rows to insert at the end of the transaction (svc, ts, tid, ...). */
+  private readonly svcRows: number[] = [];
   private readonly deleteSvcTrace: Statement<[number, number, number]>;
   private readonly insertSpans: MultiInsert;
   private readonly insertTerms: MultiInsert;
@@ -46,7 +48,7 @@ export class SpanWriter {
     this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lbucket, svcs FROM traces WHERE lo = ?');
     this.insertTrace = db.prepare('INSERT INTO traces (lo) VALUES (?)');
     this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lbucket = ?, svcs = ? WHERE tid = ?');
-    this.insertSvcTrace = db.prepare('INSERT OR IGNORE INTO svc_traces (svc, ts, tid) VALUES (?, ?, ?)');
+    this.insertSvcTraces = new MultiInsert(db, 'INSERT OR IGNORE INTO svc_traces (svc, ts, tid)', 3);
     this.deleteSvcTrace = db.prepare('DELETE FROM svc_traces WHERE svc = ? AND ts = ? AND tid = ?');
     this.insertSpans = new MultiInsert(db, 'INSERT OR IGNORE INTO spans (tid, h, hi, id, pid, ts, dur, svc, rsvc, name, kf, body)', 12);
     this.insertTerms = new MultiInsert(db, 'INSERT OR IGNORE INTO tags (tid, h, svc)', 3);
@@ -77,7 +79,9 @@ export class SpanWriter {
       if (g === undefined) groups.set(lo, [span]);
       else g.push(span);
     }
+    this.svcRows.length = 0;
     for (const [lo, group] of groups) this.writeGroup(lo, group);
+    this.insertSvcTraces.run(this.svcRows);
     this.flushLinks();
   }
 
@@ -138,7 +142,7 @@ export class SpanWriter {
     for (const svc of added) if (svc !== 0) all.add(svc);
     if (oldTs !== ts && oldTs !== null) for (const svc of old) this.deleteSvcTrace.run(svc, oldTs, tid);
     if (ts !== null) {
-      for (const svc of all) if (oldTs !== ts || !old.includes(svc)) this.insertSvcTrace.run(svc, ts, tid);
+      for (const svc of all) if (oldTs !== ts || !old.includes(svc)) this.svcRows.push(svc, ts, tid);
     }
     return all.size === 0 ? null : [...all].join(',');
   }
