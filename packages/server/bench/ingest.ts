@@ -65,6 +65,8 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     '--host=127.0.0.1',
     '--storage=memory',
     '--mem-max-spans=5000000',
+    '--otlp-http-port=-1', // OTLP and gRPC are measured by ingest-otlp.ts
+    '--grpc-port=-1',
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {

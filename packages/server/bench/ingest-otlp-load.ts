@@ -1,0 +1,152 @@
+/**
+ * Load generator of the OTLP/gRPC/RabbitMQ ingest benchmark, run as its own process:
+ * `mode` http POSTs bodies over keep-alive connections, grpc calls a unary method with
+ * `connections` calls in flight, rabbit publishes `messages` bodies with publisher confirms.
+ * Every pass over the bodies rewrites the top of each trace id with the pass number, so no
+ * span is sent twice. Prints one JSON line. Usage: node --import tsx ingest-otlp-load.ts '<json>'.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import amqp from 'amqplib';
+
+/** Where a body's trace ids are, to rewrite them per pass. */
+export interface BodyIndex {
+  start: number;
+  length: number;
+  /** Offsets of hex trace ids (JSON): the first 6 characters are rewritten. */
+  hex: number[];
+  /** Offsets of 16-byte trace ids (protobuf): the first 3 bytes are rewritten. */
+  bin: number[];
+}
+
+/** Settings passed as the single argument. */
+export interface OtlpLoadSettings {
+  mode: 'http' | 'grpc' | 'rabbit';
+  /** http: base URL; grpc: host:port; rabbit: amqp URI. */
+  target: string;
+  /** http: path; grpc: method path; rabbit: queue. */
+  path: string;
+  contentType: string;
+  bodiesFile: string;
+  indexFile: string;
+  spansPerBody: number;
+  seconds: number;
+  connections: number;
+  /** rabbit: messages to publish. */
+  messages: number;
+  roundOffset: number;
+}
+
+/** What the generator measured. */
+export interface OtlpLoadResult {
+  requests: number;
+  accepted: number;
+  spansAccepted: number;
+  failures: Record<string, number>;
+  elapsedMs: number;
+  /** Epoch ms when sending started (rabbit: the orchestrator times until stored). */
+  startedAt: number;
+}
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as OtlpLoadSettings;
+const blob = readFileSync(settings.bodiesFile);
+const index = JSON.parse(readFileSync(settings.indexFile, 'utf8')) as BodyIndex[];
+const bodies = index.map((b) => Buffer.from(blob.subarray(b.start, b.start + b.length)));
+
+function prepare(i: number): Buffer {
+  const k = i % bodies.length;
+  const body = bodies[k] as Buffer;
+  const round = settings.roundOffset + Math.floor(i / bodies.length);
+  const text = round.toString(16).padStart(6, '0').slice(-6);
+  const entry = index[k] as BodyIndex;
+  for (const at of entry.hex) body.write(text, at, 'latin1');
+  for (const at of entry.bin) {
+    body[at] = (round >>> 16) & 0xff;
+    body[at + 1] = (round >>> 8) & 0xff;
+    body[at + 2] = round & 0xff;
+  }
+  return body;
+}
+
+const result: OtlpLoadResult = { requests: 0, accepted: 0, spansAccepted: 0, failures: {}, elapsedMs: 0, startedAt: Date.now() };
+const fail = (why: string): void => {
+  result.failures[why] = (result.failures[why] ?? 0) + 1;
+};
+let next = 0;
+
+async function runHttp(): Promise<void> {
+  const target = new URL(settings.path, settings.target);
+  const agent = new Agent({ keepAlive: true, maxSockets: settings.connections });
+  const post = (body: Buffer): Promise<number> =>
+    new Promise((resolve) => {
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': settings.contentType, 'content-length': body.length } },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+  const deadline = performance.now() + settings.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: settings.connections }, async () => {
+      while (performance.now() < deadline) {
+        const status = await post(prepare(next++));
+        result.requests++;
+        if (status >= 200 && status < 300) {
+          result.accepted++;
+          result.spansAccepted += settings.spansPerBody;
+        } else fail(String(status));
+      }
+    }),
+  );
+  agent.destroy();
+}
+
+async function runGrpc(): Promise<void> {
+  const client = new Client(settings.target, credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  const raw = (b: Buffer): Buffer => b;
+  const call = (body: Buffer): Promise<number> =>
+    new Promise((resolve) => client.makeUnaryRequest(settings.path, raw, raw, body, new Metadata(), {}, (err) => resolve(err === null ? 0 : err.code)));
+  const deadline = performance.now() + settings.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: settings.connections }, async () => {
+      while (performance.now() < deadline) {
+        const code = await call(prepare(next++));
+        result.requests++;
+        if (code === 0) {
+          result.accepted++;
+          result.spansAccepted += settings.spansPerBody;
+        } else fail(`grpc ${code}`);
+      }
+    }),
+  );
+  client.close();
+}
+
+async function runRabbit(): Promise<void> {
+  const conn = await amqp.connect(settings.target);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertQueue(settings.path, { durable: true, exclusive: false, autoDelete: false });
+  result.startedAt = Date.now();
+  const window = 200;
+  for (let i = 0; i < settings.messages; i++) {
+    ch.sendToQueue(settings.path, Buffer.from(prepare(next++)), { persistent: false });
+    result.requests++;
+    if (i % window === window - 1) await ch.waitForConfirms();
+  }
+  await ch.waitForConfirms();
+  result.accepted = result.requests;
+  result.spansAccepted = result.accepted * settings.spansPerBody;
+  await conn.close();
+}
+
+const started = performance.now();
+if (settings.mode === 'http') await runHttp();
+else if (settings.mode === 'grpc') await runGrpc();
+else await runRabbit();
+result.elapsedMs = performance.now() - started;
+process.stdout.write(`${JSON.stringify(result)}\n`);

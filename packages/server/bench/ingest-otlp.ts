@@ -1,0 +1,172 @@
+/**
+ * Part of `npm run bench:ingest`: OTLP protobuf over HTTP, OTLP over gRPC and RabbitMQ (Zipkin
+ * JSON v2 messages) into the memory store, beside Zipkin JSON v2 over HTTP, against one server
+ * process (`skein serve`) fed by a load generator process. Also prints the single-core
+ * decode-only and decode + memory store rates of the same bodies, to show where time goes.
+ *
+ * Environment: BENCH_OTLP_SECONDS (default 5), BENCH_CONNECTIONS (8), BENCH_RABBIT_MESSAGES
+ * (3000 bodies of 100 spans), BENCH_RABBIT_URI (amqp://guest:guest@127.0.0.1:5672; "" skips).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OTLP_PROTO, ZIPKIN_JSON_V2, type SpanCodec } from '@skein/codec';
+import type { Span } from '@skein/model';
+import { InMemoryStorage } from '@skein/storage';
+import { makeBodies } from './ingest-data.js';
+import type { BodyIndex, OtlpLoadResult, OtlpLoadSettings } from './ingest-otlp-load.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_OTLP_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const RABBIT_MESSAGES = Number(process.env.BENCH_RABBIT_MESSAGES ?? 3000);
+const RABBIT_URI = process.env.BENCH_RABBIT_URI ?? 'amqp://guest:guest@127.0.0.1:5672';
+const SPANS_PER_BODY = 100;
+const BODY_COUNT = 300;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+const jsonBodies = makeBodies(BODY_COUNT, SPANS_PER_BODY).map((b) => Buffer.from(b));
+const spanLists: Span[][] = jsonBodies.map((b) => ZIPKIN_JSON_V2.decode(b));
+const protoBodies = spanLists.map((spans) => Buffer.from(OTLP_PROTO.encode(spans)));
+
+function hexOffsets(body: Buffer): number[] {
+  const key = Buffer.from('"traceId":"');
+  const out: number[] = [];
+  for (let i = body.indexOf(key); i >= 0; i = body.indexOf(key, i + 1)) out.push(i + key.length);
+  return out;
+}
+
+function binOffsets(body: Buffer, spans: readonly Span[]): number[] {
+  const out = new Set<number>();
+  for (const id of new Set(spans.map((s) => s.traceId))) {
+    const raw = Buffer.from(id.padStart(32, '0'), 'hex');
+    for (let i = body.indexOf(raw); i >= 0; i = body.indexOf(raw, i + 1)) out.add(i);
+  }
+  return [...out];
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'skein-bench-otlp-'));
+function writeBodies(name: string, bodies: Buffer[], offsets: (b: Buffer, i: number) => Pick<BodyIndex, 'hex' | 'bin'>): { bodiesFile: string; indexFile: string } {
+  const index: BodyIndex[] = [];
+  let start = 0;
+  bodies.forEach((b, i) => {
+    index.push({ start, length: b.length, ...offsets(b, i) });
+    start += b.length;
+  });
+  const bodiesFile = join(dir, `${name}.bin`);
+  const indexFile = join(dir, `${name}.json`);
+  writeFileSync(bodiesFile, Buffer.concat(bodies));
+  writeFileSync(indexFile, JSON.stringify(index));
+  return { bodiesFile, indexFile };
+}
+const jsonFiles = writeBodies('json', jsonBodies, (b) => ({ hex: hexOffsets(b), bin: [] }));
+const protoFiles = writeBodies('proto', protoBodies, (b, i) => ({ hex: [], bin: binOffsets(b, spanLists[i] ?? []) }));
+
+/** Single-core spans/s of a codec's decode alone, and of decode + memory store accept. */
+async function stageRates(codec: SpanCodec, bodies: readonly Buffer[]): Promise<{ decode: number; store: number }> {
+  let spans = 0;
+  let start = performance.now();
+  for (let pass = 0; pass < 3; pass++) for (const b of bodies) spans += codec.decode(b).length;
+  const decode = spans / ((performance.now() - start) / 1000);
+  const store = new InMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 5_000_000 });
+  spans = 0;
+  start = performance.now();
+  for (const b of bodies) {
+    const decoded = codec.decode(b);
+    await store.accept(decoded);
+    spans += decoded.length;
+  }
+  const stored = spans / ((performance.now() - start) / 1000);
+  await store.close();
+  return { decode, store: stored };
+}
+
+const queue = `skein-bench-${process.pid}-${Date.now().toString(36)}`;
+
+function startServer(): Promise<{ child: ChildProcess; url: string; otlpHttp: string; grpc: string }> {
+  const args = [join(ROOT, 'packages/server/bin/skein.js'), 'serve', '--port=0', '--host=127.0.0.1', '--storage=memory', '--mem-max-spans=20000000'];
+  args.push('--otlp-http-port=0', '--grpc-port=0');
+  if (RABBIT_URI !== '') args.push(`--rabbit-uri=${RABBIT_URI}`, `--rabbit-queue=${queue}`, '--rabbit-concurrency=8');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+) .*otlp-http (http:\/\/[\d.:]+).*; grpc ([\d.:]+)/.exec(out);
+      if (m !== null) resolve({ child, url: m[1] ?? '', otlpHttp: m[2] ?? '', grpc: m[3] ?? '' });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
+  });
+}
+
+function runLoad(settings: OtlpLoadSettings): Promise<OtlpLoadResult> {
+  const script = fileURLToPath(new URL('./ingest-otlp-load.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as OtlpLoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function stored(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('skein_storage_spans_stored_total'));
+  return Number(line?.split(' ').pop() ?? NaN);
+}
+
+const { child, url, otlpHttp, grpc } = await startServer();
+const base: Omit<OtlpLoadSettings, 'mode' | 'target' | 'path' | 'contentType' | 'bodiesFile' | 'indexFile'> = {
+  spansPerBody: SPANS_PER_BODY,
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  messages: RABBIT_MESSAGES,
+  roundOffset: 0,
+};
+let round = 0x100000;
+const runs: { label: string; settings: OtlpLoadSettings }[] = [
+  { label: 'zipkin json v2 over HTTP (/api/v2/spans)', settings: { ...base, mode: 'http', target: url, path: '/api/v2/spans', contentType: 'application/json', ...jsonFiles } },
+  { label: 'OTLP protobuf over HTTP (/v1/traces, 4318)', settings: { ...base, mode: 'http', target: otlpHttp, path: '/v1/traces', contentType: 'application/x-protobuf', ...protoFiles } },
+  { label: 'OTLP protobuf over gRPC (TraceService/Export)', settings: { ...base, mode: 'grpc', target: grpc, path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', contentType: '', ...protoFiles } },
+];
+console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans; JSON v2 ${fmt(jsonBodies.reduce((n, b) => n + b.length, 0) / BODY_COUNT)} bytes, OTLP protobuf ${fmt(protoBodies.reduce((n, b) => n + b.length, 0) / BODY_COUNT)} bytes each; ${CONNECTIONS} connections/calls in flight, ${SECONDS} s each`);
+let expected = 0;
+let ok = true;
+// A short warm-up of each path first (JIT), then the measured run.
+for (const { label, settings } of runs) {
+  const warm = await runLoad({ ...settings, seconds: 1, roundOffset: (round += 0x1000) });
+  const r = await runLoad({ ...settings, roundOffset: (round += 0x1000) });
+  expected += warm.spansAccepted + r.spansAccepted;
+  const failed = Object.keys(r.failures).length > 0 ? `; failures ${JSON.stringify(r.failures)}` : '';
+  console.log(`${label.padEnd(48)} ${fmt(r.spansAccepted / (r.elapsedMs / 1000)).padStart(9)} spans/s  (${fmt(r.accepted / (r.elapsedMs / 1000))} req/s${failed})`);
+}
+if (RABBIT_URI !== '') {
+  const before = await stored(url);
+  const r = await runLoad({ ...base, mode: 'rabbit', target: RABBIT_URI, path: queue, contentType: '', ...jsonFiles, roundOffset: (round += 0x1000) });
+  const want = before + r.spansAccepted;
+  let now = before;
+  while ((now = await stored(url)) < want) await new Promise((res) => setTimeout(res, 20));
+  const elapsed = (Date.now() - r.startedAt) / 1000;
+  expected += r.spansAccepted;
+  console.log(`${'RabbitMQ, zipkin json v2 messages (prefetch 8)'.padEnd(48)} ${fmt(r.spansAccepted / elapsed).padStart(9)} spans/s  (${r.accepted} messages published and stored in ${elapsed.toFixed(2)} s; publishing alone ${fmt(r.spansAccepted / (r.elapsedMs / 1000))} spans/s)`);
+}
+const total = await stored(url);
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+if (RABBIT_URI !== '') {
+  const amqp = (await import('amqplib')).default;
+  const conn = await amqp.connect(RABBIT_URI);
+  const ch = await conn.createChannel();
+  await ch.deleteQueue(queue).catch(() => undefined);
+  await ch.deleteQueue(`${queue}.dlq`).catch(() => undefined);
+  await conn.close();
+}
+ok = total === expected;
+console.log(`stored check: ${fmt(total)} spans stored, ${fmt(expected)} acknowledged → ${ok ? 'OK' : 'MISMATCH'}  (targets: ≥ 100,000 spans/s OTLP over HTTP and gRPC, ≥ 50,000 through RabbitMQ)`);
+const json = await stageRates(ZIPKIN_JSON_V2, jsonBodies);
+const proto = await stageRates(OTLP_PROTO, protoBodies);
+console.log(`where the time goes (in-process, one core): zipkin json v2 decode ${fmt(json.decode)}, + memory store ${fmt(json.store)} spans/s; OTLP protobuf decode ${fmt(proto.decode)}, + memory store ${fmt(proto.store)} spans/s`);
+rmSync(dir, { recursive: true, force: true });
+if (!ok) process.exitCode = 1;
