@@ -145,6 +145,11 @@ describe('bad input gets INVALID_ARGUMENT with a message; the server keeps servi
     expect(err.details).toMatch(/larger than max/i);
   });
 
+  it('a gzip message that inflates over --max-body is RESOURCE_EXHAUSTED', async () => {
+    const { error } = await call(EXPORT, Buffer.alloc(MAX_BODY * 8, 0x0a), gzipClient);
+    expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+
   it('UNAVAILABLE with RetryInfo while the store is down, RESOURCE_EXHAUSTED with RetryInfo when the queue is full', async () => {
     store.down = true;
     const down = await failing(EXPORT, otlpProtoBody(trace(0x205), 2));

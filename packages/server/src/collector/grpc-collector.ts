@@ -71,7 +71,7 @@ export function grpcCollector(parts: CollectorParts): Collector | undefined {
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       return new Promise((resolve, reject) => {
         server.bindAsync(`${host}:${config.grpcPort}`, ServerCredentials.createInsecure(), (err, port) => {
-          if (err !== null) reject(new Error(`cannot listen for gRPC on ${host}:${config.grpcPort}: ${err.message}`));
+          if (err !== null) reject(new Error(`cannot listen for gRPC on ${host}:${config.grpcPort} (--grpc-port; -1 turns it off): ${err.message}`));
           else resolve(`${host}:${port}`);
         });
       });

@@ -105,7 +105,12 @@ export async function otlpHttpCollector(parts: CollectorParts): Promise<Collecto
   return {
     name: 'otlp-http',
     async start() {
-      return app.listen({ port: config.otlpHttpPort, host: config.host });
+      try {
+        return await app.listen({ port: config.otlpHttpPort, host: config.host });
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`cannot listen for OTLP/HTTP on ${config.host}:${config.otlpHttpPort} (--otlp-http-port; -1 turns it off): ${why}`);
+      }
     },
     close: () => app.close(),
   };

@@ -58,7 +58,12 @@ export class RabbitConsumer {
 
   /** Connects and starts consuming; rejects when the first connection fails. */
   async start(): Promise<string> {
-    await this.connect();
+    try {
+      await this.connect();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`cannot consume from RabbitMQ at ${redactUri(this.s.uri)} (--rabbit-uri), queue ${this.s.queue}: ${why}`);
+    }
     return `${redactUri(this.s.uri)} queue ${this.s.queue}`;
   }
 
@@ -74,9 +79,6 @@ export class RabbitConsumer {
       channel.on('error', () => {});
       // A channel closed by the broker (e.g. a failed operation) takes the connection down with it.
       channel.on('close', () => void conn.close().catch(() => {}));
-      conn.on('close', () => this.dropped(conn));
-      this.conn = conn;
-      this.connections++;
       await channel.consume(this.s.queue, (msg) => {
         if (msg === null) {
           void conn.close().catch(() => {}); // the queue was deleted: start over
@@ -85,6 +87,10 @@ export class RabbitConsumer {
         const p = this.handle(channel, msg).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       });
+      // Only a connection that is consuming reconnects when it drops; a failed attempt throws.
+      conn.on('close', () => this.dropped(conn));
+      this.conn = conn;
+      this.connections++;
     } catch (err) {
       await conn.close().catch(() => {});
       throw err;
