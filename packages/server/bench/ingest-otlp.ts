@@ -165,6 +165,27 @@ if (RABBIT_URI !== '') {
 }
 ok = total === expected;
 console.log(`stored check: ${fmt(total)} spans stored, ${fmt(expected)} acknowledged → ${ok ? 'OK' : 'MISMATCH'}  (targets: ≥ 100,000 spans/s OTLP over HTTP and gRPC, ≥ 50,000 through RabbitMQ)`);
+// The same transports against a store whose accept() does nothing (server in this process):
+// the ceiling of transport + decode + pipeline, i.e. what the collectors reach once the store keeps up.
+if (process.env.BENCH_OTLP_NULL_STORE !== '0') {
+  class NullStore extends InMemoryStorage {
+    override async accept(): Promise<void> {}
+  }
+  const { createServer } = await import('../src/server.js');
+  const { makeConfig } = await import('../src/config.js');
+  const config = makeConfig({ port: 0, host: '127.0.0.1', otlpHttpPort: 0, grpcPort: 0 });
+  const server = await createServer(config, { storage: new NullStore({ strictTraceId: true, autocompleteKeys: [], maxSpans: 1 }), uiDir: null });
+  const mainUrl = await server.listen();
+  const at = (name: string): string => (server.collectorAddresses.find((a) => a.startsWith(`${name} `)) ?? '').slice(name.length + 1);
+  const targets: Record<string, string> = { [url]: mainUrl, [otlpHttp]: at('otlp-http'), [grpc]: at('grpc') };
+  console.log('same, into a store whose accept() is a no-op (server in the bench process): the collectors\' own ceiling');
+  for (const { label, settings } of runs) {
+    await runLoad({ ...settings, target: targets[settings.target] ?? '', seconds: 1, roundOffset: (round += 0x1000) });
+    const r = await runLoad({ ...settings, target: targets[settings.target] ?? '', roundOffset: (round += 0x1000) });
+    console.log(`  ${label.padEnd(46)} ${fmt(r.spansAccepted / (r.elapsedMs / 1000)).padStart(9)} spans/s`);
+  }
+  await server.close();
+}
 const json = await stageRates(ZIPKIN_JSON_V2, jsonBodies);
 const proto = await stageRates(OTLP_PROTO, protoBodies);
 console.log(`where the time goes (in-process, one core): zipkin json v2 decode ${fmt(json.decode)}, + memory store ${fmt(json.store)} spans/s; OTLP protobuf decode ${fmt(proto.decode)}, + memory store ${fmt(proto.store)} spans/s`);
