@@ -73,6 +73,21 @@ export class RowBinaryWriter {
     }
     const max = s.length * 3;
     this.ensure(max + 5);
+    // Short ASCII strings (names, addresses, tag keys) are copied char by char: cheaper than a UTF-8 encoder call.
+    if (s.length < 0x80) {
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[start + i] = c;
+      }
+      if (i === s.length) {
+        this.buf[this.pos] = i;
+        this.pos = start + i;
+        return;
+      }
+    }
     // Write the bytes after room for the longest length prefix, then move them if it is shorter.
     if (max < 0x80) {
       const n = this.buf.write(s, this.pos + 1, 'utf8');

@@ -51,7 +51,7 @@ export function schemaStatements(layout: Layout, onCluster: boolean): string[] {
   const out = [
     `CREATE DATABASE IF NOT EXISTS ${db}${on}`,
     `CREATE TABLE IF NOT EXISTS ${t.spansLocal}${on} (${SPAN_COLUMNS})
-     ENGINE = MergeTree PARTITION BY day ORDER BY (local_service, name, ts) SETTINGS index_granularity = 8192`,
+     ENGINE = MergeTree PARTITION BY day ORDER BY (local_service, name, ts) SETTINGS index_granularity = 1024`,
     `CREATE TABLE IF NOT EXISTS ${t.tracesLocal}${on} (${TRACE_COLUMNS})
      ENGINE = MergeTree PARTITION BY day ORDER BY (trace_lo, trace_hi) SETTINGS index_granularity = 1024`,
   ];

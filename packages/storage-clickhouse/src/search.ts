@@ -11,18 +11,19 @@ export function traceKey(strict: boolean): string {
 }
 
 /**
- * Traces (rows of key, tts, d0, d1) whose start lies in [begin, end] (microseconds), with the
- * span-condition subquery `matching` when given. The trace-range table is small (a row per trace
- * per insert): its rows whose root or earliest span falls in the window name the candidates,
- * and all rows of a candidate give its exact start. Subqueries read the local tables: in a
+ * Traces (rows of key, tts, d0, d1) whose start lies in [begin, end] (microseconds), among those
+ * of the span-condition subquery `matching` when given. The trace-range table is small (a row per
+ * trace per insert): without `matching`, its rows whose root or earliest span falls in the window
+ * name the candidates; all rows of a candidate give its exact start. Subqueries read the local tables: in a
  * cluster every shard answers for the traces it holds.
  */
 export function windowQuery(t: Tables, key: string, begin: number, end: number, matching?: string): string {
   const b = int(begin), e = int(end);
   return `SELECT ${key}, ${TRACE_TS} AS tts, min(day) AS d0, max(max_day) AS d1
     FROM ${t.traces}
-    WHERE trace_lo IN (SELECT trace_lo FROM ${t.tracesLocal} WHERE (root_ts >= ${b} AND root_ts <= ${e}) OR (min_ts >= ${b} AND min_ts <= ${e}))
-      ${matching === undefined ? '' : `AND (${key}) IN (${matching})`}
+    WHERE ${matching === undefined
+    ? `trace_lo IN (SELECT trace_lo FROM ${t.tracesLocal} WHERE (root_ts >= ${b} AND root_ts <= ${e}) OR (min_ts >= ${b} AND min_ts <= ${e}))`
+    : `(${key}) IN (${matching})`}
     GROUP BY ${key}
     HAVING tts >= ${b} AND tts <= ${e} AND tts > 0`;
 }
@@ -52,7 +53,9 @@ export function matchingQuery(t: Tables, key: string, r: QueryRequest): string |
   const last = dayOf(r.endTs * 1000) + 1;
   const where = [`day >= ${int(Math.max(0, first))} AND day <= ${int(last)}`];
   if (r.serviceName !== undefined) where.push(`local_service = ${str(r.serviceName)}`);
-  const having = conds.length === 0 ? '1' : conds.map((c) => `countIf(${c}) > 0`).join(' AND ');
+  // Rows meeting no condition cannot help a trace match: filter them out before grouping.
+  if (conds.length > 0) where.push(`(${conds.map((c) => `(${c})`).join(' OR ')})`);
+  const having = conds.length <= 1 ? '1' : conds.map((c) => `countIf(${c}) > 0`).join(' AND ');
   return `SELECT ${key} FROM ${t.spansLocal} WHERE ${where.join(' AND ')} GROUP BY ${key} HAVING ${having}`;
 }
 

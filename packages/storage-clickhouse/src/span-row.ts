@@ -55,11 +55,16 @@ export function encodeBatch(spans: readonly Span[], today: number): { spans: Buf
     for (const a of anns) w.u64n(a.timestamp);
     w.varint(anns.length);
     for (const a of anns) w.string(a.value);
-    const tags = s.tags === undefined ? [] : Object.entries(s.tags);
-    w.varint(tags.length);
-    for (const [k] of tags) w.string(k);
-    w.varint(tags.length);
-    for (const [, v] of tags) w.string(v);
+    if (s.tags === undefined) {
+      w.u8(0);
+      w.u8(0);
+    } else {
+      const keys = Object.keys(s.tags);
+      w.varint(keys.length);
+      for (const k of keys) w.string(k);
+      w.varint(keys.length);
+      for (const k of keys) w.string(s.tags[k] as string);
+    }
 
     const key = s.traceId;
     let r = ranges.get(key);
