@@ -31,6 +31,11 @@ export interface SpanConsumer {
 export interface SpanStore {
   /** The spans of one trace ([] when unknown). With strictTraceId off, matches the low 64 bits. */
   getTrace(traceId: string): Promise<Span[]>;
+  /**
+   * Optional fast path: the trace as Zipkin JSON v2 text, exactly the bytes of encoding
+   * getTrace() with ZIPKIN_JSON_V2; undefined when no span is stored.
+   */
+  getTraceJson?(traceId: string): Promise<string | undefined>;
   /** Traces matching the request, newest first, at most request.limit. */
   getTraces(request: QueryRequest): Promise<Span[][]>;
   /** The traces among ids that exist, in the order of ids. */

@@ -104,6 +104,12 @@ export function registerQueryRoutes(app: FastifyInstance, options: QueryRoutesOp
     '/api/v2/trace/*',
     json(async (_query, _reply, request) => {
       const traceId = parseTraceIdPath((request.params as Record<string, string | undefined>)['*'] ?? '');
+      if (storage.getTraceJson !== undefined) {
+        // The store renders the same bytes from its own form, skipping decode + encode of every span.
+        const text = await storage.getTraceJson(traceId);
+        if (text === undefined) throw new TraceNotFound(`${traceId} not found`);
+        return Buffer.from(text);
+      }
       const trace = await storage.getTrace(traceId);
       if (trace.length === 0) throw new TraceNotFound(`${traceId} not found`);
       return writeTrace(trace);

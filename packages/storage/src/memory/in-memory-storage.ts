@@ -53,6 +53,15 @@ export class InMemoryStorage implements Storage {
     return this.trace(normalizeTraceId(traceId));
   }
 
+  /** The trace as Zipkin JSON v2 text (what encoding getTrace() gives), or undefined when not stored. */
+  async getTraceJson(traceId: string): Promise<string | undefined> {
+    const id = normalizeTraceId(traceId);
+    const e = this.index.byId.get(lowTraceId(id));
+    if (e === undefined) return undefined;
+    const text = this.index.json(e, this.strictTraceId ? id : undefined);
+    return text === '[]' ? undefined : text;
+  }
+
   private trace(id: string): Span[] {
     const e = this.index.byId.get(lowTraceId(id));
     if (e === undefined) return [];

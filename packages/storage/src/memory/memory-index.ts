@@ -3,6 +3,7 @@ import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, sweep
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
+import type { Packed } from './span-packer.js';
 import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entry.js';
 
 /** What is indexed per local service. */
@@ -99,12 +100,45 @@ export class MemoryIndex {
     return ord < this.firstOrd + this.head ? undefined : this.entries[ord - this.firstOrd];
   }
 
+  /** The packed spans of a trace, parsed: one JSON.parse of the whole trace, no per-span strings. */
+  parse(e: TraceEntry): Packed[][] {
+    const joined = e.chunks === undefined ? e.data : `${e.data}\n${e.chunks.join('\n')}`;
+    return JSON.parse(`[${joined.replaceAll('\n', ',')}]`) as Packed[][];
+  }
+
   /** The spans of a trace. */
   decode(e: TraceEntry): Span[] {
-    const packed = (e.chunks === undefined ? e.data : `${e.data}\n${e.chunks.join('\n')}`).split('\n');
+    const packed = this.parse(e);
     const spans = new Array<Span>(packed.length);
-    for (let i = 0; i < packed.length; i++) spans[i] = this.packer.unpack(packed[i] as string, e.traceId, e.base);
+    for (let i = 0; i < packed.length; i++) spans[i] = this.packer.unpackArray(packed[i] as Packed[], e.traceId, e.base);
     return spans;
+  }
+
+  /**
+   * A trace as Zipkin JSON v2 text, byte for byte what encoding decode(e) gives, without building
+   * the spans; with onlyId, only the spans whose trace id is exactly onlyId. '[]' when none.
+   * Works 512 spans at a time, so what it allocates on the way dies young (a huge trace would
+   * otherwise keep every parsed span alive, and copied by the collector, until the end).
+   */
+  json(e: TraceEntry, onlyId?: string): string {
+    const parts: string[] = [];
+    const render = (lines: string): void => {
+      const views: object[] = [];
+      for (const a of JSON.parse(`[${lines.replaceAll('\n', ',')}]`) as Packed[][]) {
+        if (onlyId !== undefined && (typeof a[11] === 'string' ? a[11] : e.traceId) !== onlyId) continue;
+        views.push(this.packer.jsonView(a, e.traceId, e.base));
+      }
+      if (views.length > 0) parts.push(JSON.stringify(views).slice(1, -1));
+    };
+    for (const joined of e.chunks === undefined ? [e.data] : [e.data, ...e.chunks]) {
+      for (let from = 0; from < joined.length; ) {
+        let to = from;
+        for (let n = 0; n < 512 && to >= 0; n++) to = joined.indexOf('\n', to + 1);
+        render(to < 0 ? joined.slice(from) : joined.slice(from, to));
+        from = to < 0 ? joined.length : to + 1;
+      }
+    }
+    return `[${parts.join(',')}]`;
   }
 
   /** Stores spans, then evicts the oldest traces while over maxSpans. */

@@ -8,7 +8,8 @@ import { Interner } from './interner.js';
 // quickly. Layout: [id, parentId|0, kind, name, ts|null, duration, local, remote, annotations,
 // tags, flags, traceId?]; trailing zeros after the remote endpoint are dropped.
 
-type Packed = string | number | null | Packed[];
+/** A parsed packed span, or one of its fields. */
+export type Packed = string | number | null | Packed[];
 
 const KINDS: readonly (SpanKind | undefined)[] = [undefined, 'CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'];
 const KIND_CODE: Readonly<Record<SpanKind, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
@@ -143,7 +144,11 @@ export class SpanPacker {
 
   /** Unpacks a span stored by pack() with the same traceId and base. */
   unpack(packed: string, traceId: string, base: number): Span {
-    const a = JSON.parse(packed) as Packed[];
+    return this.unpackArray(JSON.parse(packed) as Packed[], traceId, base);
+  }
+
+  /** Unpacks a span from its parsed packed form. */
+  unpackArray(a: Packed[], traceId: string, base: number): Span {
     const span: Span = { traceId: typeof a[11] === 'string' ? a[11] : traceId, id: a[0] as string };
     if (typeof a[1] === 'string') span.parentId = a[1];
     const kind = KINDS[(a[2] as number) ?? 0];
@@ -164,18 +169,82 @@ export class SpanPacker {
       }
       span.annotations = list;
     }
-    const tags = a[9];
-    if (Array.isArray(tags)) {
-      const out: Record<string, string> = {};
-      for (let i = 0; i < tags.length; i += 2) {
-        const key = tags[i] as number | string;
-        out[this.tagKeys.resolve(key)] = this.valuesOf(key).resolve(tags[i + 1] as number | string);
-      }
-      span.tags = out;
-    }
+    const tags = this.unpackTags(a[9]);
+    if (tags !== undefined) span.tags = tags;
     const flags = typeof a[10] === 'number' ? a[10] : 0;
     if ((flags & DEBUG) !== 0) span.debug = true;
     if ((flags & SHARED) !== 0) span.shared = true;
     return span;
   }
+
+  private unpackTags(tags: Packed | undefined): Record<string, string> | undefined {
+    if (!Array.isArray(tags)) return undefined;
+    const out: Record<string, string> = {};
+    for (let i = 0; i < tags.length; i += 2) {
+      const key = tags[i] as number | string;
+      out[this.tagKeys.resolve(key)] = this.valuesOf(key).resolve(tags[i + 1] as number | string);
+    }
+    return out;
+  }
+
+  /**
+   * The span as the object Zipkin JSON v2 writes: only present fields, in Zipkin's order, times
+   * rounded, empty endpoints left out. JSON.stringify of it gives exactly the bytes of
+   * ZIPKIN_JSON_V2.encode of the unpacked span, without building the span first.
+   */
+  jsonView(a: Packed[], traceId: string, base: number): object {
+    const v: Record<string, unknown> = { traceId: typeof a[11] === 'string' ? a[11] : traceId };
+    if (typeof a[1] === 'string') v.parentId = a[1];
+    v.id = a[0];
+    const kind = KINDS[(a[2] as number) ?? 0];
+    if (kind !== undefined) v.kind = kind;
+    const name = a[3];
+    if (name !== 0 && name !== undefined) v.name = this.names.resolve(name as number | string);
+    if (typeof a[4] === 'number') {
+      const ts = a[4] + base;
+      if (ts >= 0.5) v.timestamp = Math.round(ts);
+    }
+    if (typeof a[5] === 'number' && a[5] >= 0.5) v.duration = Math.round(a[5]);
+    const local = endpointView(this.unpackEndpointShared(a[6] ?? 0));
+    if (local !== undefined) v.localEndpoint = local;
+    const remote = endpointView(this.unpackEndpointShared(a[7] ?? 0));
+    if (remote !== undefined) v.remoteEndpoint = remote;
+    const ann = a[8];
+    if (Array.isArray(ann) && ann.length > 0) {
+      const list: object[] = [];
+      for (let i = 0; i < ann.length; i += 2) {
+        list.push({ timestamp: Math.round((ann[i] as number) + base), value: this.annotationValues.resolve(ann[i + 1] as number | string) });
+      }
+      v.annotations = list;
+    }
+    const tags = this.unpackTags(a[9]);
+    if (tags !== undefined && hasKeys(tags)) v.tags = tags;
+    const flags = typeof a[10] === 'number' ? a[10] : 0;
+    if ((flags & DEBUG) !== 0) v.debug = true;
+    if ((flags & SHARED) !== 0) v.shared = true;
+    return v;
+  }
+
+  /** Like unpackEndpoint, but an interned endpoint is returned as is (read only). */
+  private unpackEndpointShared(p: Packed): Endpoint | undefined {
+    if (typeof p === 'number' && p !== 0) return this.endpoints[p];
+    return this.unpackEndpoint(p);
+  }
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** An endpoint as Zipkin JSON v2 writes it: port only when positive; undefined when nothing is left. */
+function endpointView(e: Endpoint | undefined): object | undefined {
+  if (e === undefined) return undefined;
+  const v: Record<string, unknown> = {};
+  let any = false;
+  if (e.serviceName !== undefined) (v.serviceName = e.serviceName), (any = true);
+  if (e.ipv4 !== undefined) (v.ipv4 = e.ipv4), (any = true);
+  if (e.ipv6 !== undefined) (v.ipv6 = e.ipv6), (any = true);
+  if (e.port !== undefined && e.port > 0) (v.port = e.port), (any = true);
+  return any ? v : undefined;
 }
