@@ -8,6 +8,8 @@ import { ZIPKIN_JSON_V1, ZIPKIN_JSON_V2, ZIPKIN_PROTO3, ZIPKIN_THRIFT, type Span
 import type { Span } from '@skein/model';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeConfig } from '../config.js';
+import { createServer } from '../server.js';
 import { startTestServer, type TestServer } from '../testing.js';
 import { ControlledStore, kitSpans, randomBytes } from './otlp-http-test-kit.js';
 
@@ -145,6 +147,18 @@ describe('RabbitMQ collector (in-process servers)', () => {
     expect(await distinctSpans(server.url, [id])).toBe(0);
     store.down = false;
     await eventually('the requeued message', async () => (await distinctSpans(server.url, [id])) === 4);
+  });
+
+  it('fails to start with a clear message when the queue exists with other properties', async () => {
+    const queue = newQueue('conflict');
+    await ch.assertQueue(queue, { durable: false });
+    const server = await createServer(makeConfig({ port: 0, host: '127.0.0.1', rabbitUri: URI, rabbitQueue: queue }), { uiDir: null });
+    const started = await server.listen().then(
+      () => 'started',
+      (err: unknown) => String(err),
+    );
+    await server.close();
+    expect(started).toMatch(/cannot consume from RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672 \(--rabbit-uri\), queue skein-test-conflict.*PRECONDITION_FAILED/);
   });
 
   it('reconnects by itself when RabbitMQ closes its connection', async () => {

@@ -44,6 +44,7 @@ export class RabbitConsumer {
   private readonly s: RabbitSettings;
   private readonly dlq: string;
   private conn: ChannelModel | undefined;
+  private consumer: { channel: ConfirmChannel; consumerTag: string } | undefined;
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -69,17 +70,17 @@ export class RabbitConsumer {
 
   private async connect(): Promise<void> {
     const conn = await amqp.connect(this.s.uri, { clientProperties: { connection_name: `skein ${this.s.queue}` } });
+    conn.on('error', () => {}); // 'close' follows (and reconnects once consuming)
     try {
       const channel = await conn.createConfirmChannel();
+      channel.on('error', () => {}); // e.g. a queue declared with other arguments: the assert rejects
       // As Zipkin's collector declares it: durable, not exclusive, not auto-deleted, no arguments.
       await channel.assertQueue(this.s.queue, { durable: true, exclusive: false, autoDelete: false });
       await channel.assertQueue(this.dlq, { durable: true, exclusive: false, autoDelete: false });
       await channel.prefetch(this.s.concurrency);
-      conn.on('error', () => {}); // 'close' follows and reconnects
-      channel.on('error', () => {});
       // A channel closed by the broker (e.g. a failed operation) takes the connection down with it.
       channel.on('close', () => void conn.close().catch(() => {}));
-      await channel.consume(this.s.queue, (msg) => {
+      const { consumerTag } = await channel.consume(this.s.queue, (msg) => {
         if (msg === null) {
           void conn.close().catch(() => {}); // the queue was deleted: start over
           return;
@@ -90,7 +91,9 @@ export class RabbitConsumer {
       // Only a connection that is consuming reconnects when it drops; a failed attempt throws.
       conn.on('close', () => this.dropped(conn));
       this.conn = conn;
+      this.consumer = { channel, consumerTag };
       this.connections++;
+      if (this.closing) await conn.close(); // close() was called while this attempt ran
     } catch (err) {
       await conn.close().catch(() => {});
       throw err;
@@ -98,7 +101,10 @@ export class RabbitConsumer {
   }
 
   private dropped(conn: ChannelModel): void {
-    if (this.conn === conn) this.conn = undefined;
+    if (this.conn === conn) {
+      this.conn = undefined;
+      this.consumer = undefined;
+    }
     if (this.closing) return;
     console.error(`skein: RabbitMQ connection to ${redactUri(this.s.uri)} lost; reconnecting`);
     this.scheduleReconnect(100);
@@ -180,6 +186,8 @@ export class RabbitConsumer {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    // No new deliveries; the ones being stored finish and are acked (or requeued).
+    await this.consumer?.channel.cancel(this.consumer.consumerTag).catch(() => {});
     await Promise.allSettled([...this.inFlight]);
     await this.conn?.close().catch(() => {});
     this.conn = undefined;
