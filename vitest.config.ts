@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `skein serve` processes that tests spawn would all bind OTLP's 4318 and gRPC's 4317 by
+    // default and collide when test files run in parallel: they stay off unless a test sets them.
+    env: { SKEIN_OTLP_HTTP_PORT: '-1', SKEIN_GRPC_PORT: '-1' },
   },
 });
