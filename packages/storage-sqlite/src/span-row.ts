@@ -45,14 +45,10 @@ function address(e: Endpoint): Omit<Endpoint, 'serviceName'> | undefined {
   return out;
 }
 
-function sortedTags(tags: Record<string, string>): Record<string, string> | undefined {
-  const keys = Object.keys(tags);
-  if (keys.length === 0) return undefined;
-  if (keys.length === 1) return tags;
-  keys.sort();
-  const out: Record<string, string> = {};
-  for (const k of keys) out[k] = tags[k] as string;
-  return out;
+/** The tags, or undefined when empty. Key order is kept: a span sent again arrives decoded the same way. */
+function nonEmptyTags(tags: Record<string, string>): Record<string, string> | undefined {
+  for (const _ in tags) return tags;
+  return undefined;
 }
 
 /** Encodes a span for the spans table; the hash identifies identical spans of one trace. */
@@ -82,7 +78,7 @@ export function encodeSpan(span: Span, intern: Intern): SpanRow {
     body.a = span.annotations.map((a) => [a.timestamp - base, a.value]);
   }
   if (span.tags !== undefined) {
-    const t = sortedTags(span.tags);
+    const t = nonEmptyTags(span.tags);
     if (t !== undefined) body.t = t;
   }
   const json = body.l === undefined && body.r === undefined && body.a === undefined && body.t === undefined

@@ -21,7 +21,11 @@ interface TraceRow {
 /** Writes batches of spans in one transaction each: spans, search terms, names and links. */
 export class SpanWriter {
   private readonly selectTrace: Statement<[Buffer], TraceRow>;
-  private readonly insertTrace: Statement<[Buffer]>;
+  private readonly insertTraces: MultiInsert;
+  private readonly maxTid: Statement<[], { n: number }>;
+  /** traces rows of groups new in this transaction, inserted at its end. */
+  private readonly newTraces: unknown[] = [];
+  private nextTid = 0;
   private readonly updateTrace: Statement<[number | null, number | null, number | null, string | null, number | null, string | null, number]>;
   private readonly insertSvcTraces: MultiInsert;
   /** svc_traces rows to insert at the end of the transaction (svc, ts, tid, ...). */
@@ -46,7 +50,8 @@ export class SpanWriter {
     autocompleteKeys: readonly string[]) {
     this.autocompleteKeys = new Set(autocompleteKeys);
     this.selectTrace = db.prepare('SELECT tid, ts, root_ts, min_ts, links, lbucket, svcs FROM traces WHERE lo = ?');
-    this.insertTrace = db.prepare('INSERT INTO traces (lo) VALUES (?)');
+    this.insertTraces = new MultiInsert(db, 'INSERT INTO traces (tid, lo, ts, root_ts, min_ts, links, lbucket, svcs)', 8);
+    this.maxTid = db.prepare('SELECT coalesce(max(tid), 0) AS n FROM traces');
     this.updateTrace = db.prepare('UPDATE traces SET ts = ?, root_ts = ?, min_ts = ?, links = ?, lbucket = ?, svcs = ? WHERE tid = ?');
     this.insertSvcTraces = new MultiInsert(db, 'INSERT OR IGNORE INTO svc_traces (svc, ts, tid)', 3);
     this.deleteSvcTrace = db.prepare('DELETE FROM svc_traces WHERE svc = ? AND ts = ? AND tid = ?');
@@ -80,7 +85,10 @@ export class SpanWriter {
       else g.push(span);
     }
     this.svcRows.length = 0;
+    this.newTraces.length = 0;
+    this.nextTid = (this.maxTid.get()?.n ?? 0) + 1;
     for (const [lo, group] of groups) this.writeGroup(lo, group);
+    this.insertTraces.run(this.newTraces);
     this.insertSvcTraces.run(this.svcRows);
     this.flushLinks();
   }
@@ -90,8 +98,8 @@ export class SpanWriter {
     let trace = this.selectTrace.get(loBlob);
     const isNew = trace === undefined;
     if (trace === undefined) {
-      const tid = Number(this.insertTrace.run(loBlob).lastInsertRowid);
-      trace = { tid, ts: null, root_ts: null, min_ts: null, links: null, lbucket: null, svcs: null };
+      // Row written at the end of the transaction, with everything known by then.
+      trace = { tid: this.nextTid++, ts: null, root_ts: null, min_ts: null, links: null, lbucket: null, svcs: null };
     }
     const tid = trace.tid;
     const inserted: Span[] = [];
@@ -132,7 +140,8 @@ export class SpanWriter {
       this.addLinks(trace.lbucket, trace.links, -1);
       this.addLinks(lbucket, links, 1);
     }
-    this.updateTrace.run(ts, rootTs, minTs, links, lbucket, svcs, tid);
+    if (isNew) this.newTraces.push(tid, loBlob, ts, rootTs, minTs, links, lbucket, svcs);
+    else this.updateTrace.run(ts, rootTs, minTs, links, lbucket, svcs, tid);
   }
 
   /** Keeps svc_traces in step with the group's services and timestamp; returns the services as stored. */
