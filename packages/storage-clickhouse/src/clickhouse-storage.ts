@@ -1,12 +1,12 @@
 import type { DependencyLink, Span } from '@skein/model';
 import type { CheckResult, QueryRequest, Storage, StorageOptions } from '@skein/storage';
 import { ChConnection } from './ch-client.js';
-import { LINK_SELECT, linkRows } from './dependencies.js';
 import { ClickHouseStorageError } from './errors.js';
+import { LinkCache } from './link-cache.js';
 import { Retention } from './retention.js';
 import { createSchema, tables } from './schema.js';
 import type { Layout, Tables } from './schema.js';
-import { searchQuery, traceKey, windowQuery } from './search.js';
+import { searchQuery } from './search.js';
 import type { FoundTrace } from './search.js';
 import { SPAN_SELECT, decodeRow, encodeBatch, idHalves } from './span-row.js';
 import type { SpanRow } from './span-row.js';
@@ -53,6 +53,7 @@ export class ClickHouseStorage implements Storage {
   private readonly t: Tables;
   private readonly queue: InsertQueue;
   private readonly retention: Retention;
+  private readonly links: LinkCache;
   private readonly now: () => number;
   private readonly insertSettings: { insert_distributed_sync?: 1 };
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -69,6 +70,7 @@ export class ClickHouseStorage implements Storage {
     this.insertSettings = this.layout.cluster === '' ? {} : { insert_distributed_sync: 1 };
     this.queue = new InsertQueue((spans) => this.insert(spans));
     this.retention = new Retention(this.conn, this.nodes, this.layout);
+    this.links = new LinkCache(this.conn, this.t);
   }
 
   /** Connects, creates the database and tables when missing, and starts retention. */
@@ -213,18 +215,7 @@ export class ClickHouseStorage implements Storage {
 
   async getDependencies(endTs: number, lookback: number): Promise<DependencyLink[]> {
     if (this.closed) throw this.closedError();
-    // Links of traces (by low 64 bits, as Zipkin) starting in the window, linked from a lean
-    // projection of their spans; the days read are those the traces' spans were stored in.
-    const begin = (endTs - lookback) * 1000, end = endTs * 1000;
-    const window = windowQuery(this.t, traceKey(false), begin, end);
-    const localWindow = windowQuery({ ...this.t, traces: this.t.tracesLocal }, traceKey(false), begin, end);
-    const tsv = await this.conn.text(
-      `SELECT ${LINK_SELECT} FROM ${this.t.spans}
-       WHERE day >= (SELECT min(d0) FROM (${window})) AND day <= (SELECT max(d1) FROM (${window}))
-       AND trace_lo IN (SELECT trace_lo FROM (${localWindow}))`,
-      'computing dependencies',
-    );
-    return linkRows(tsv);
+    return this.links.links((endTs - lookback) * 1000, endTs * 1000);
   }
 
   getKeys(): Promise<string[]> {

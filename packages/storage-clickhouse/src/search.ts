@@ -2,8 +2,8 @@ import type { QueryRequest } from '@skein/storage';
 import type { Tables } from './schema.js';
 import { dayOf, int, str } from './sql.js';
 
-/** A trace's start as Zipkin dates it: its earliest root span, else its earliest span (0: none). */
-const TRACE_TS = `if(minIf(root_ts, root_ts > 0) > 0, minIf(root_ts, root_ts > 0), minIf(min_ts, min_ts > 0))`;
+/** SQL of a trace's start as Zipkin dates it: its earliest root span, else its earliest span (0: none). */
+export const TRACE_TS = `if(minIf(root_ts, root_ts > 0) > 0, minIf(root_ts, root_ts > 0), minIf(min_ts, min_ts > 0))`;
 
 /** The GROUP BY key of a trace: low 64 bits (strictTraceId off, and always for dependencies), or all 128. */
 export function traceKey(strict: boolean): string {
