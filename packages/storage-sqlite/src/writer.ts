@@ -41,7 +41,7 @@ export class SpanWriter {
   private readonly insertValue: Statement<[string, string]>;
   private readonly addBucket: Statement<[number, number, number, number, number, number]>;
   private readonly pruneBucket: Statement<[number, number]>;
-  private readonly seenPairs = new Set<string>();
+  private readonly seenPairs = new Set<number>();
   private readonly seenValues = new Set<string>();
   private readonly autocompleteKeys: ReadonlySet<string>;
   readonly transaction: (spans: readonly Span[]) => void;
@@ -192,24 +192,26 @@ export class SpanWriter {
     for (const [level, b] of emptied.values()) this.pruneBucket.run(level, b);
   }
 
+  // Pairs already stored, as numbers: kind * 2^48 + svc * 2^24 + other (name ids stay below 2^24
+  // in practice; with a larger id the pair is simply inserted again, INSERT OR IGNORE).
   private names_(svc: number, name: number | null, rsvc: number | null): void {
-    const s = `s${svc}`;
-    if (!this.seenPairs.has(s)) {
+    const seen = this.seenPairs;
+    if (!seen.has(svc)) {
       this.insertService.run(svc);
-      this.seenPairs.add(s);
+      seen.add(svc);
     }
     if (name !== null) {
-      const k = `n${svc},${name}`;
-      if (!this.seenPairs.has(k)) {
+      const k = 2 ** 48 + svc * 2 ** 24 + name;
+      if (name >= 2 ** 24 || svc >= 2 ** 24 || !seen.has(k)) {
         this.insertSpanName.run(svc, name);
-        this.seenPairs.add(k);
+        seen.add(k);
       }
     }
     if (rsvc !== null) {
-      const k = `r${svc},${rsvc}`;
-      if (!this.seenPairs.has(k)) {
+      const k = 2 * 2 ** 48 + svc * 2 ** 24 + rsvc;
+      if (rsvc >= 2 ** 24 || svc >= 2 ** 24 || !seen.has(k)) {
         this.insertRemote.run(svc, rsvc);
-        this.seenPairs.add(k);
+        seen.add(k);
       }
     }
   }
