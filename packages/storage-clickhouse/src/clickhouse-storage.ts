@@ -36,6 +36,8 @@ export interface ClickHouseStorageOptions extends StorageOptions {
   now?: () => number;
 }
 
+const HEX_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+
 /** Identifies a stored span exactly, so a span accepted twice is read back once. */
 const spanIdentity = (s: Span): string => JSON.stringify(s);
 
@@ -146,6 +148,7 @@ export class ClickHouseStorage implements Storage {
     const los = new Set<string>();
     for (const raw of traceIds) {
       const id = normalizeTraceId(raw);
+      if (!HEX_ID.test(id)) continue; // not an id any span can have: unknown
       const [, lo] = idHalves(id);
       const key = strict ? id : lo;
       if (keys.includes(key)) continue;

@@ -103,3 +103,32 @@ describe('clickhouse faults', () => {
     });
   });
 });
+
+describe('clickhouse bad input', () => {
+  let servers: ClickHouseServers | undefined;
+  beforeAll(async () => {
+    servers = await startClickHouse(1);
+  });
+  afterAll(async () => {
+    await servers?.close();
+  });
+
+  it('treats ids no span can have as unknown, and keeps quotes and backslashes in values out of the SQL', async () => {
+    const store = await freshStore(servers!, { strictTraceId: true, autocompleteKeys: ["it's"] });
+    try {
+      expect(await store.getTrace("' OR 1=1 --")).toEqual([]);
+      expect(await store.getTraceMany(['zz', '1'.repeat(40)])).toEqual([]);
+      const span: Span = {
+        traceId: hex(0xabc, 16) + hex(7, 16), id: hex(1, 16), name: "o'brien\\", timestamp: Date.now() * 1000,
+        localEndpoint: { serviceName: "svc'\\" }, tags: { "it's": "a\\'b\t\n" },
+      };
+      await store.accept([span]);
+      const request = { endTs: Date.now() + 1000, lookback: 60_000, limit: 10 };
+      expect(await store.getTraces({ ...request, serviceName: "svc'\\", spanName: "o'brien\\", annotationQuery: { "it's": "a\\'b\t\n" } })).toEqual([[span]]);
+      expect(await store.getSpanNames("svc'\\")).toEqual(["o'brien\\"]);
+      expect(await store.getValues("it's")).toEqual(["a\\'b\t\n"]);
+    } finally {
+      await store.close();
+    }
+  });
+});
