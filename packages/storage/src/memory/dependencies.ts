@@ -1,5 +1,6 @@
 import { DependencyLinker, mergeDependencyLinks } from '@skein/model';
-import type { DependencyLink } from '@skein/model';
+import type { DependencyLink, Span } from '@skein/model';
+import type { Packed } from './span-packer.js';
 import type { MemoryIndex } from './memory-index.js';
 import type { Block } from './trace-entry.js';
 
@@ -15,12 +16,16 @@ function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): 
   for (let ord = first; ord <= last; ord++) {
     const e = index.entry(ord);
     if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) continue;
-    linker.putTrace(index.decode(e));
+    const packed = index.parse(e);
+    const spans = new Array<Span>(packed.length);
+    for (let i = 0; i < packed.length; i++) spans[i] = index.packer.unpackForLinks(packed[i] as Packed[], e.traceId, e.base);
+    linker.putTrace(spans);
   }
   return linker;
 }
 
-function cachedLinks(index: MemoryIndex, id: number, block: Block): DependencyLink[] {
+/** Computes and caches the links of a block (all its dated traces), unless cached already. */
+export function cachedLinks(index: MemoryIndex, id: number, block: Block): DependencyLink[] {
   if (block.links === undefined) {
     block.links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY).link();
   }

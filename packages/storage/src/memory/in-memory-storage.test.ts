@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Span } from '@skein/model';
+import type { DependencyLink, Span } from '@skein/model';
 import { runStorageTests } from '../conformance/index.js';
 import { InMemoryStorage } from './in-memory-storage.js';
+import { ReferenceStorage } from './reference-storage.js';
 
 runStorageTests({ name: 'memory', newStorage: async (options) => new InMemoryStorage(options) });
 
@@ -98,6 +99,27 @@ describe('InMemoryStorage', () => {
     const back = await store.getTrace(old[0]!.traceId);
     expect(back).toHaveLength(6);
     expect(back.filter((s) => s.id === old[1]!.id)).toHaveLength(2);
+  });
+
+  it('links finished blocks in the background, and a late span to such a block still counts', async () => {
+    const store = new InMemoryStorage({ blockBits: 1 });
+    const reference = new ReferenceStorage({ strictTraceId: true, autocompleteKeys: [] });
+    const tick = (): Promise<void> => new Promise((resolve) => setImmediate(() => resolve()));
+    const both = async (spans: Span[]): Promise<void> => {
+      await store.accept(spans);
+      await reference.accept(spans);
+      await tick(); // as between requests: background linking runs
+    };
+    for (let n = 0; n < 24; n++) await both(trace(n, n));
+    const sorted = (links: DependencyLink[]): DependencyLink[] => [...links].sort((a, b) => `${a.parent}>${a.child}`.localeCompare(`${b.parent}>${b.child}`));
+    const day = [NOW + 3_600_000, 7_200_000] as const;
+    expect(sorted(await store.getDependencies(...day))).toEqual(sorted(await reference.getDependencies(...day)));
+    const late: Span = { ...trace(3, 3)[0]!, id: hex(999_999), parentId: hex(4000), kind: 'SERVER', localEndpoint: { serviceName: 'late' }, tags: { error: '' } };
+    delete late.remoteEndpoint;
+    await both([late]);
+    const links = sorted(await store.getDependencies(...day));
+    expect(links).toEqual(sorted(await reference.getDependencies(...day)));
+    expect(links).toContainEqual({ parent: 'svc0', child: 'late', callCount: 1, errorCount: 1 });
   });
 
   it('reads back strings that need escaping and values past the intern tables', async () => {

@@ -1,6 +1,6 @@
 import type { DependencyLink, Span } from '@skein/model';
 import type { CheckResult, QueryRequest, Storage, StorageOptions } from '../storage.js';
-import { dependencyLinks } from './dependencies.js';
+import { cachedLinks, dependencyLinks } from './dependencies.js';
 import { MemoryIndex } from './memory-index.js';
 import { hasLive } from './posting-list.js';
 import { lowTraceId, normalizeTraceId } from './query-predicate.js';
@@ -38,6 +38,8 @@ export class InMemoryStorage implements Storage {
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
     this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits);
+    const index = this.index;
+    index.linkAhead = (id, block) => void cachedLinks(index, id, block);
   }
 
   /** Spans currently stored. */

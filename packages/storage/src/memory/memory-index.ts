@@ -73,6 +73,9 @@ export class MemoryIndex {
   readonly autocomplete = new Map<string, Set<string>>();
   spanCount = 0;
   private evictedSinceSweep = 0;
+  /** Computes and caches the links of a block (set by the store); blocks waiting for it. */
+  linkAhead: ((id: number, block: Block) => void) | undefined = undefined;
+  private toLink: number[] = [];
   /** Traces that hold a set of packed-span hashes (see isDuplicate). */
   private hashed: TraceEntry[] = [];
 
@@ -161,7 +164,7 @@ export class MemoryIndex {
     let e = last !== undefined && last.traceId === span.traceId ? last : this.byId.get(lowTraceId(span.traceId));
     if (e === undefined) {
       const low = lowTraceId(span.traceId);
-      if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.dropOldHashes();
+      if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.blockStarts();
       e = new TraceEntry(this.nextOrd, span.traceId, span.timestamp ?? 0);
       this.entries.push(e);
       this.byId.set(low, e);
@@ -233,6 +236,27 @@ export class MemoryIndex {
     e.hashes = hashes;
     this.hashed.push(e);
     return hashes;
+  }
+
+  /**
+   * A new block begins: traces two blocks back rarely get more spans, so their duplicate-check
+   * sets go, and their dependency links are computed soon after this call returns (once per
+   * block, 1,024 traces), so the first getDependencies over a long window finds them cached.
+   */
+  private blockStarts(): void {
+    this.dropOldHashes();
+    const id = (this.nextOrd >> this.blockBits) - 2;
+    if (id < 0 || this.linkAhead === undefined) return;
+    this.toLink.push(id);
+    if (this.toLink.length > 1) return;
+    setImmediate(() => {
+      const ids = this.toLink;
+      this.toLink = [];
+      for (const b of ids) {
+        const block = this.blocks.get(b);
+        if (block !== undefined && block.links === undefined) this.linkAhead?.(b, block);
+      }
+    });
   }
 
   /**
@@ -344,6 +368,8 @@ export class MemoryIndex {
     this.terms.clear();
     this.blocks.clear();
     this.hashed = [];
+    this.toLink = [];
+    this.linkAhead = undefined;
     this.spanCount = 0;
   }
 }

@@ -177,6 +177,34 @@ export class SpanPacker {
     return span;
   }
 
+  /**
+   * Only what dependency linking reads (ids, kind, shared, timestamp, endpoints, whether an
+   * error tag exists): names, durations, annotations and other tags are skipped. Endpoints are
+   * the interned objects themselves, so callers must not change them.
+   */
+  unpackForLinks(a: Packed[], traceId: string, base: number): Span {
+    const span: Span = { traceId: typeof a[11] === 'string' ? a[11] : traceId, id: a[0] as string };
+    if (typeof a[1] === 'string') span.parentId = a[1];
+    const kind = KINDS[(a[2] as number) ?? 0];
+    if (kind !== undefined) span.kind = kind;
+    if (typeof a[4] === 'number') span.timestamp = a[4] + base;
+    const local = this.unpackEndpointShared(a[6] ?? 0);
+    if (local !== undefined) span.localEndpoint = local;
+    const remote = this.unpackEndpointShared(a[7] ?? 0);
+    if (remote !== undefined) span.remoteEndpoint = remote;
+    const tags = a[9];
+    if (Array.isArray(tags)) {
+      for (let i = 0; i < tags.length; i += 2) {
+        if (this.tagKeys.resolve(tags[i] as number | string) === 'error') {
+          span.tags = { error: this.valuesOf(tags[i] as number | string).resolve(tags[i + 1] as number | string) };
+          break;
+        }
+      }
+    }
+    if (typeof a[10] === 'number' && (a[10] & SHARED) !== 0) span.shared = true;
+    return span;
+  }
+
   private unpackTags(tags: Packed | undefined): Record<string, string> | undefined {
     if (!Array.isArray(tags)) return undefined;
     const out: Record<string, string> = {};
