@@ -9,7 +9,7 @@ import { freshStore } from './test-stores.test-util.js';
 let servers: ClickHouseServers | undefined;
 beforeAll(async () => {
   servers = await startClickHouse(2);
-});
+}, 120_000);
 afterAll(async () => {
   await servers?.close();
 });

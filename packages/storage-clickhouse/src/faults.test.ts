@@ -70,7 +70,7 @@ describe('clickhouse faults', () => {
     let servers: ClickHouseServers | undefined;
     beforeAll(async () => {
       servers = await startClickHouse(1);
-    });
+    }, 120_000);
     afterAll(async () => {
       await servers?.close();
     });
@@ -78,7 +78,7 @@ describe('clickhouse faults', () => {
     it('rejects ingest and queries with STORAGE_UNAVAILABLE while ClickHouse is down, and recovers when it returns', async () => {
       if (servers === undefined) throw new Error('clickhouse-server did not start');
       await faultCycle(servers, 0);
-    });
+    }, 120_000);
 
     it('fails to open with a clear error when ClickHouse cannot be reached', async () => {
       const err = await freshStore({ ...servers!, nodes: [{ ...servers!.nodes[0]!, url: 'http://127.0.0.1:1' }] },
@@ -92,7 +92,7 @@ describe('clickhouse faults', () => {
     let servers: ClickHouseServers | undefined;
     beforeAll(async () => {
       servers = await startClickHouse(2);
-    });
+    }, 120_000);
     afterAll(async () => {
       await servers?.close();
     });
@@ -100,7 +100,7 @@ describe('clickhouse faults', () => {
     it('rejects ingest and queries while one shard is down (nothing acknowledged is lost), and recovers', async () => {
       if (servers === undefined) throw new Error('clickhouse-server did not start');
       await faultCycle(servers, 1);
-    });
+    }, 120_000);
   });
 });
 
@@ -108,7 +108,7 @@ describe('clickhouse bad input', () => {
   let servers: ClickHouseServers | undefined;
   beforeAll(async () => {
     servers = await startClickHouse(1);
-  });
+  }, 120_000);
   afterAll(async () => {
     await servers?.close();
   });

@@ -26,7 +26,7 @@ describe('clickhouse dependency links by hour', () => {
   let servers: ClickHouseServers | undefined;
   beforeAll(async () => {
     servers = await startClickHouse(1);
-  });
+  }, 120_000);
   afterAll(async () => {
     await servers?.close();
   });

@@ -20,7 +20,7 @@ for (const shards of [1, 2]) {
     let servers: ClickHouseServers | undefined;
     beforeAll(async () => {
       servers = await startClickHouse(shards);
-    });
+    }, 120_000);
     afterAll(async () => {
       await servers?.close();
     });

@@ -17,7 +17,7 @@ beforeAll(async () => {
     makeConfig({ storage: 'clickhouse', clickhouseUrl: servers.nodes[0]!.url, clickhouseDatabase: database, host: '127.0.0.1', port: 0 }),
     { uiDir: null },
   );
-});
+}, 120_000);
 afterAll(async () => {
   await server?.close();
   await servers?.close();
@@ -60,5 +60,5 @@ describe('skein serve --storage clickhouse', () => {
     const both = await server!.app.inject({ method: 'GET', url: '/api/v2/traces?serviceName=frontend&limit=10' });
     expect(both.statusCode).toBe(200);
     expect((both.json() as unknown[]).length).toBe(2);
-  });
+  }, 120_000);
 });
