@@ -88,7 +88,7 @@ describe('InMemoryStorage', () => {
   });
 
   it('drops repeats and keeps differing pieces of a span id in a trace that is no longer recent', async () => {
-    const store = new InMemoryStorage({ blockBits: 1 }); // duplicate-check sets kept for the 4 newest traces only
+    const store = new InMemoryStorage({ blockBits: 1, dedupeHashes: 4 }); // duplicate-check sets kept for the newest traces only
     const old = trace(20, 0, 'old', 5);
     await store.accept(old);
     for (let n = 21; n < 40; n++) await store.accept(trace(n, 0)); // pushes trace 20 out of the recent blocks

@@ -12,6 +12,8 @@ export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   maxSpans?: number;
   /** Tuning: traces per block as a power of two (time bounds and cached links are per block). Default 10. */
   blockBits?: number;
+  /** Tuning: hashes kept in all by the duplicate-check sets of recent traces. Default 262,144. */
+  dedupeHashes?: number;
 }
 
 /** Error with a stable code for bad store options. */
@@ -37,7 +39,7 @@ export class InMemoryStorage implements Storage {
     }
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
-    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits);
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes);
     const index = this.index;
     index.linkAhead = (id, block) => void cachedLinks(index, id, block);
   }

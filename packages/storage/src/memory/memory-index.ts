@@ -27,6 +27,8 @@ export function termKey(key: string, value: string, service?: string): number {
 }
 
 const BIG_TRACE = 256;
+/** Hashes kept in all by the duplicate-check sets of recent traces (a few MB). */
+const HASHES_KEPT = 1 << 18;
 const MAX_CHUNKS = 32;
 
 /** Whether '\n'-joined packed spans hold this packed span. */
@@ -84,6 +86,8 @@ export class MemoryIndex {
     autocompleteKeys: readonly string[],
     /** log2 of the traces per block (time bounds and cached links are kept per block). */
     readonly blockBits: number = BLOCK_BITS,
+    /** Hashes kept in all by the duplicate-check sets of recent traces. */
+    readonly hashesKept: number = HASHES_KEPT,
   ) {
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
@@ -260,17 +264,25 @@ export class MemoryIndex {
   }
 
   /**
-   * Drops the hash sets of traces older than the two newest blocks, so their memory is bounded;
-   * a late span to such a trace rebuilds its set once.
+   * Bounds the memory of duplicate-check sets: the newest sets are kept up to hashesKept hashes
+   * in all (and always those of the two newest blocks); older ones go, and a late span to such a
+   * trace rebuilds its set once. A budget rather than an age, so a big trace whose spans arrive
+   * spread over many blocks is not rebuilt again and again.
    */
   private dropOldHashes(): void {
     const keepFrom = this.nextOrd - (2 << this.blockBits);
-    const kept: TraceEntry[] = [];
-    for (const e of this.hashed) {
-      if (e.ord >= keepFrom) kept.push(e);
-      else e.hashes = undefined;
+    const list = this.hashed;
+    let total = 0;
+    let i = list.length;
+    while (i > 0) {
+      const e = list[i - 1] as TraceEntry;
+      total += e.hashes?.size ?? 0;
+      if (total > this.hashesKept && e.ord < keepFrom) break;
+      i--;
     }
-    this.hashed = kept;
+    if (i === 0) return;
+    for (let k = 0; k < i; k++) (list[k] as TraceEntry).hashes = undefined;
+    this.hashed = list.slice(i);
   }
 
   private block(ord: number): Block {
