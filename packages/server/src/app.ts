@@ -1,4 +1,5 @@
 import fastifyCors from '@fastify/cors';
+import { CodecError, SpanValidationError } from '@skein/model';
 import type { Storage } from '@skein/storage';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerHttpCollector } from './collector/http-collector.js';
@@ -65,8 +66,14 @@ function toServerError(error: Error & { code?: unknown; statusCode?: unknown }, 
   const code = typeof error.code === 'string' ? error.code : 'INTERNAL';
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(maxBody);
   const status = typeof error.statusCode === 'number' ? error.statusCode : undefined;
-  // Codec and span validation errors (SkeinError) carry a code but no status: bad input.
-  if (status === undefined && code !== 'INTERNAL') return new ServerError(code, 400, error.message, { cause: error });
+  // Only codec and span validation errors are the client's fault; any other coded error without a
+  // status (e.g. a store's) is ours, so it must never read as a 400.
+  if (status === undefined && (error instanceof CodecError || error instanceof SpanValidationError)) {
+    return new ServerError(code, 400, error.message, { cause: error });
+  }
+  if (status === undefined && code.startsWith('STORAGE_')) {
+    return new ServerError(code, 503, `storage unavailable: ${error.message}`, { cause: error, retryAfter: 5 });
+  }
   if (status !== undefined && status < 500) return new ServerError(code, status, error.message, { cause: error });
   return new ServerError(code, status ?? 500, `internal error: ${error.message}`, { cause: error });
 }

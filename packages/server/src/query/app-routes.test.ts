@@ -78,6 +78,17 @@ describe('query API in the Skein server', () => {
     expect((await fetch(`${url}/api/v2/traces`)).status).toBe(200);
   });
 
+  it('answers 503, never 400, when the store fails with a coded error of its own', async () => {
+    store.failWith = Object.assign(new Error('database is locked'), { code: 'STORAGE_QUERY' });
+    const res = await fetch(`${url}/api/v2/traces`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('skein-error-code')).toBe('STORAGE_QUERY');
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.text()).toContain('database is locked');
+    store.failWith = undefined;
+    expect((await fetch(`${url}/api/v2/traces`)).status).toBe(200);
+  });
+
   it('keeps 400s of the query API as text with a code through the app', async () => {
     const res = await fetch(`${url}/api/v2/traces?limit=0`);
     expect(res.status).toBe(400);
