@@ -1,8 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Span } from '@skein/model';
-import type { QueryRequest } from '@skein/storage';
+import { groupByTraceId, inWindow, matchesQuery, traceTimestamp, type QueryRequest } from '@skein/storage';
 import type { NameTable } from './names.js';
-import { groupByTraceId, inWindow, matchesQuery, traceTimestamp } from './query-match.js';
 import type { SpanReader } from './span-reader.js';
 import { termHash } from './tag-terms.js';
 
