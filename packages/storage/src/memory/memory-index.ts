@@ -3,6 +3,7 @@ import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, sweep
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
+import { TermIndex } from './term-index.js';
 import type { Packed } from './span-packer.js';
 import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entry.js';
 
@@ -70,7 +71,7 @@ export class MemoryIndex {
   private head = 0;
   readonly services = new Map<string, ServiceIndex>();
   /** termKey → traces holding the term (hash collisions only add candidates; queries re-check). */
-  readonly terms = new Map<number, Postings>();
+  readonly terms = new TermIndex();
   readonly blocks = new Map<number, Block>();
   readonly autocomplete = new Map<string, Set<string>>();
   spanCount = 0;
@@ -326,8 +327,8 @@ export class MemoryIndex {
   /** Indexes a term for any service, and for the service whose span recorded it. */
   private addTerm(key: string, value: string, serviceHash: number | undefined, ord: number): void {
     const h = termHash(key, value);
-    addPosting(this.terms, h, ord);
-    if (serviceHash !== undefined) addPosting(this.terms, qualifiedHash(h, serviceHash), ord);
+    this.terms.add(h, ord);
+    if (serviceHash !== undefined) this.terms.add(qualifiedHash(h, serviceHash), ord);
   }
 
   private evictOldest(): void {
@@ -368,7 +369,7 @@ export class MemoryIndex {
       sweepPostings(s.names, live);
       sweepPostings(s.remotes, live);
     }
-    sweepPostings(this.terms, live);
+    this.terms.drop(live);
     this.evictedSinceSweep = 0;
   }
 

@@ -33,9 +33,9 @@ function requiredLists(index: MemoryIndex, request: QueryRequest): (readonly num
   }
   for (const [key, value] of Object.entries(request.annotationQuery ?? {})) {
     // With serviceName, the term must have been recorded by a span of that service.
-    const p = index.terms.get(termKey(key, value, request.serviceName));
+    const p = index.terms.get(termKey(key, value, request.serviceName), index.firstLive);
     if (p === undefined) return undefined;
-    lists.push(asList(p));
+    lists.push(p);
   }
   return lists;
 }
