@@ -5,6 +5,8 @@ import { MemoryIndex } from './memory-index.js';
 import { hasLive } from './posting-list.js';
 import { lowTraceId, normalizeTraceId } from './query-predicate.js';
 import { searchTraces } from './search.js';
+import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
+import type { PackerDelta } from './span-packer.js';
 
 /** Options of the memory store. */
 export interface InMemoryStorageOptions extends Partial<StorageOptions> {
@@ -14,7 +16,17 @@ export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   blockBits?: number;
   /** Tuning: hashes kept in all by the duplicate-check sets of recent traces. Default 262,144. */
   dedupeHashes?: number;
+  /** Base of the relative times of packed spans (µs). Default: the start of the current UTC day. */
+  timeBase?: number;
+  /**
+   * Prepares spans elsewhere (a worker thread owning the packer; see prepareBatch). When set,
+   * accept() sends spans to it and this store's packer is a replica kept current by
+   * applyPackerDelta(), so every span is packed by one packer and duplicates pack alike.
+   */
+  preparer?: (spans: readonly Span[]) => Promise<PreparedBatch>;
 }
+
+const DAY_US = 86_400_000_000;
 
 /** Error with a stable code for bad store options. */
 export class StorageOptionError extends Error {
@@ -31,6 +43,7 @@ export class InMemoryStorage implements Storage {
   private readonly strictTraceId: boolean;
   private readonly autocompleteKeys: readonly string[];
   private index: MemoryIndex;
+  private readonly preparer: ((spans: readonly Span[]) => Promise<PreparedBatch>) | undefined;
 
   constructor(options: InMemoryStorageOptions = {}) {
     const maxSpans = options.maxSpans ?? 500_000;
@@ -39,7 +52,9 @@ export class InMemoryStorage implements Storage {
     }
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
-    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes);
+    const timeBase = options.timeBase ?? Math.floor((Date.now() * 1000) / DAY_US) * DAY_US;
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes, timeBase);
+    this.preparer = options.preparer;
     const index = this.index;
     index.linkAhead = (id, block) => void cachedLinks(index, id, block);
   }
@@ -50,7 +65,26 @@ export class InMemoryStorage implements Storage {
   }
 
   async accept(spans: readonly Span[]): Promise<void> {
-    this.index.accept(spans);
+    if (this.preparer === undefined) this.index.accept(spans);
+    else if (spans.length > 0) this.index.acceptPrepared(await this.preparer(spans));
+  }
+
+  /** What a preparer must share with this store: the time base and the autocomplete keys. */
+  get prepareSettings(): PrepareSettings {
+    return { timeBase: this.index.timeBase, autocompleteKeys: this.autocompleteKeys };
+  }
+
+  /**
+   * Stores a batch prepared by the preparer's packer. Deltas must be applied (applyPackerDelta)
+   * in the order the packer made them, before the batch holding them or any later one is stored.
+   */
+  async acceptPrepared(batch: PreparedBatch): Promise<void> {
+    this.index.acceptPrepared(batch);
+  }
+
+  /** Brings this store's packer up to the preparer's (call for every delta, in order). */
+  applyPackerDelta(delta: PackerDelta): void {
+    this.index.packer.applyDelta(delta);
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

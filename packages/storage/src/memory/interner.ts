@@ -27,6 +27,19 @@ export class Interner {
     return typeof v === 'string' ? v : (this.values[v] as string);
   }
 
+  /** The strings interned after the first `size` (a replica holding `size` catches up with them). */
+  since(size: number): string[] {
+    return this.values.slice(size + 1);
+  }
+
+  /** Interns strings in order, as the table this replicates did (see since()). */
+  append(strings: readonly string[]): void {
+    for (const s of strings) {
+      this.ids.set(s, this.values.length);
+      this.values.push(s);
+    }
+  }
+
   /** Number of interned strings. */
   get size(): number {
     return this.values.length - 1;

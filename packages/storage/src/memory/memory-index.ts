@@ -1,5 +1,7 @@
 import type { Span } from '@skein/model';
 import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, sweepPostings, termHash } from './posting-list.js';
+import { prepareBatch } from './prepared-batch.js';
+import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
@@ -17,8 +19,6 @@ export interface ServiceIndex {
   names: Map<string, Postings>;
   /** Remote service name → traces with a span of this service calling it. */
   remotes: Map<string, Postings>;
-  /** hash32 of the service name, to qualify terms it records. */
-  hash: number;
 }
 
 /** The key of an annotationQuery term: "key=value" (tag) or a bare word (annotation value or tag key), optionally as recorded by one service. */
@@ -74,6 +74,7 @@ export class MemoryIndex {
   readonly terms = new TermIndex();
   readonly blocks = new Map<number, Block>();
   readonly autocomplete = new Map<string, Set<string>>();
+  readonly autocompleteKeys: readonly string[];
   spanCount = 0;
   private evictedSinceSweep = 0;
   /** Computes and caches the links of a block (set by the store); blocks waiting for it. */
@@ -89,7 +90,10 @@ export class MemoryIndex {
     readonly blockBits: number = BLOCK_BITS,
     /** Hashes kept in all by the duplicate-check sets of recent traces. */
     readonly hashesKept: number = HASHES_KEPT,
+    /** Base of the relative times of packed spans (µs); a preparer on another thread must use the same. */
+    readonly timeBase: number = 0,
   ) {
+    this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
 
@@ -151,43 +155,59 @@ export class MemoryIndex {
 
   /** Stores spans, then evicts the oldest traces while over maxSpans. */
   accept(spans: readonly Span[]): void {
+    this.acceptPrepared(prepareBatch(this.packer, spans, this));
+  }
+
+  /** Stores a prepared batch (its packer's delta already applied), then evicts the oldest traces while over maxSpans. */
+  acceptPrepared(batch: PreparedBatch): void {
     // Packed spans are appended per trace once per call, with one join, so each trace stays one
     // flat string (appending span by span would build a chain of cons strings).
     const pending = new Map<TraceEntry, string[]>();
     try {
       let last: TraceEntry | undefined;
-      for (const span of spans) last = this.add(span, pending, last);
+      for (let i = 0; i < batch.count; i++) last = this.add(batch, i, pending, last);
     } finally {
       for (const [e, list] of pending) append(e, list);
+    }
+    const ac = batch.autocomplete;
+    for (let i = 0; i + 1 < ac.length; i += 2) {
+      const values = this.autocomplete.get(ac[i] as string);
+      if (values !== undefined && values.size < 10_000) values.add(ac[i + 1] as string);
     }
     while (this.spanCount > this.maxSpans && this.head < this.entries.length) this.evictOldest();
     if (this.evictedSinceSweep > 4096 && this.evictedSinceSweep > this.byId.size) this.sweep();
   }
 
-  private add(span: Span, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
+  private add(b: PreparedBatch, i: number, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
+    const traceId = b.traceIds[i] as string;
     // Spans of one trace usually come together: skip the id lookup for a run of them.
-    let e = last !== undefined && last.traceId === span.traceId ? last : this.byId.get(lowTraceId(span.traceId));
+    let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(lowTraceId(traceId));
     if (e === undefined) {
-      const low = lowTraceId(span.traceId);
       if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.blockStarts();
-      e = new TraceEntry(this.nextOrd, span.traceId, span.timestamp ?? 0);
+      e = new TraceEntry(this.nextOrd, traceId, this.timeBase);
       this.entries.push(e);
-      this.byId.set(low, e);
+      this.byId.set(lowTraceId(traceId), e);
     }
-    const packed = this.packer.pack(span, e.traceId, e.base);
+    let packed = b.packed[i] as string;
+    let hash = b.hashes?.[i];
+    if (traceId !== e.traceId) {
+      packed = this.packer.withTraceId(packed, traceId);
+      hash = undefined;
+    }
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, list)) return e;
+    if (this.isDuplicate(e, packed, hash, list)) return e;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
     this.spanCount++;
-    if (span.traceId !== e.traceId) e.flags |= MIXED_IDS;
+    if (traceId !== e.traceId) e.flags |= MIXED_IDS;
     const ord = e.ord;
     const block = this.block(ord);
     block.links = undefined;
-    const ts = span.timestamp;
-    if (ts !== undefined) {
-      if (span.parentId === undefined) {
+    const ts = b.times[i * 3] as number;
+    const duration = b.times[i * 3 + 1] as number;
+    if (ts === ts) {
+      if (b.times[i * 3 + 2] === 0) {
         if ((e.flags & HAS_ROOT) === 0 || ts < e.ts) {
           e.ts = ts;
           e.flags |= HAS_ROOT;
@@ -199,8 +219,8 @@ export class MemoryIndex {
       // A strict-id sub-trace is dated by one of its own spans: keep every timestamp in bounds.
       if ((e.flags & MIXED_IDS) !== 0) block.include(ts);
     }
-    if (span.duration !== undefined && span.duration > e.maxDuration) e.maxDuration = span.duration;
-    this.index(span, ord);
+    if (duration > e.maxDuration) e.maxDuration = duration;
+    this.index(b, i, ord, duration === duration ? duration : 0);
     return e;
   }
 
@@ -210,9 +230,9 @@ export class MemoryIndex {
    * hash and one set lookup, and only a hash already seen (a duplicate or a collision) is checked
    * against the stored data.
    */
-  private isDuplicate(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
+  private isDuplicate(e: TraceEntry, packed: string, hash: number | undefined, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
-    const h = hash32(packed) & 0x3fffffff; // a small integer: no heap number per lookup
+    const h = (hash ?? hash32(packed)) & 0x3fffffff; // a small integer: no heap number per lookup
     const hashes = e.hashes ?? this.buildHashes(e, pending);
     if (!hashes.has(h)) {
       hashes.add(h);
@@ -293,42 +313,23 @@ export class MemoryIndex {
     return b;
   }
 
-  private index(span: Span, ord: number): void {
-    const service = span.localEndpoint?.serviceName;
-    let qualified: number | undefined;
-    if (service !== undefined && service !== '') {
+  private index(b: PreparedBatch, i: number, ord: number, duration: number): void {
+    const service = b.services[i] as string;
+    if (service !== '') {
       let s = this.services.get(service);
       if (s === undefined) {
-        this.services.set(service, (s = { traces: [], durations: [], names: new Map(), remotes: new Map(), hash: hash32(service) }));
+        this.services.set(service, (s = { traces: [], durations: [], names: new Map(), remotes: new Map() }));
       }
-      addOrdinalWithMax(s.traces, s.durations, ord, span.duration ?? 0);
-      if (span.name !== undefined && span.name !== '') addPosting(s.names, span.name, ord);
-      const remote = span.remoteEndpoint?.serviceName;
-      if (remote !== undefined && remote !== '') addPosting(s.remotes, remote, ord);
-      qualified = s.hash;
+      addOrdinalWithMax(s.traces, s.durations, ord, duration);
+      const name = b.names[i] as string;
+      if (name !== '') addPosting(s.names, name, ord);
+      const remote = b.remotes[i] as string;
+      if (remote !== '') addPosting(s.remotes, remote, ord);
     }
-    const tags = span.tags;
-    const autocomplete = this.autocomplete.size > 0;
-    if (tags !== undefined) {
-      for (const key in tags) {
-        const value = tags[key] as string;
-        this.addTerm(key, '', qualified, ord);
-        if (value !== '') this.addTerm(key, value, qualified, ord);
-        if (!autocomplete) continue;
-        const values = this.autocomplete.get(key);
-        if (values !== undefined && value !== '' && values.size < 10_000) values.add(value);
-      }
+    const terms = b.terms;
+    for (let t = i === 0 ? 0 : (b.termEnds[i - 1] as number), end = b.termEnds[i] as number; t < end; t++) {
+      this.terms.add(terms[t] as number, ord);
     }
-    if (span.annotations !== undefined) {
-      for (const a of span.annotations) this.addTerm(a.value, '', qualified, ord);
-    }
-  }
-
-  /** Indexes a term for any service, and for the service whose span recorded it. */
-  private addTerm(key: string, value: string, serviceHash: number | undefined, ord: number): void {
-    const h = termHash(key, value);
-    this.terms.add(h, ord);
-    if (serviceHash !== undefined) this.terms.add(qualifiedHash(h, serviceHash), ord);
   }
 
   private evictOldest(): void {

@@ -35,8 +35,31 @@ function endpointFromInline(a: Packed[]): Endpoint {
   return e;
 }
 
+/**
+ * What a packer interned since its last delta, in order: a replica that applies every delta of
+ * the packer in turn unpacks whatever it packed (the packer may live on another thread).
+ */
+export interface PackerDelta {
+  names: string[];
+  tagKeys: string[];
+  /** Per tag key id, its new values. */
+  tagValues: [number, string[]][];
+  annotationValues: string[];
+  endpoints: Endpoint[];
+}
+
+/** Table sizes at the last delta. */
+interface Marks {
+  names: number;
+  tagKeys: number;
+  tagValues: number[];
+  annotationValues: number;
+  endpoints: number;
+}
+
 /** Packs spans into compact strings and unpacks them; one instance per store (it owns the intern tables). */
 export class SpanPacker {
+  private marks: Marks = { names: 0, tagKeys: 0, tagValues: [], annotationValues: 0, endpoints: 1 };
   private readonly names = new Interner(50_000);
   /** Interned endpoints by id (from 1), and per service name the ids of its endpoints. */
   private readonly endpoints: Endpoint[] = [{}];
@@ -97,6 +120,58 @@ export class SpanPacker {
     if (typeof p !== 'number') return undefined;
     const e = this.endpoints[p];
     return e === undefined ? undefined : { ...e };
+  }
+
+  /** What was interned since the last call, or undefined when nothing was. */
+  takeDelta(): PackerDelta | undefined {
+    const m = this.marks;
+    const tagValues: [number, string[]][] = [];
+    for (let k = 0; k < this.tagValues.length; k++) {
+      const t = this.tagValues[k];
+      if (t === undefined || t.size === (m.tagValues[k] ?? 0)) continue;
+      tagValues.push([k, t.since(m.tagValues[k] ?? 0)]);
+      m.tagValues[k] = t.size;
+    }
+    const d: PackerDelta = {
+      names: this.names.since(m.names),
+      tagKeys: this.tagKeys.since(m.tagKeys),
+      tagValues,
+      annotationValues: this.annotationValues.since(m.annotationValues),
+      endpoints: this.endpoints.slice(m.endpoints),
+    };
+    m.names = this.names.size;
+    m.tagKeys = this.tagKeys.size;
+    m.annotationValues = this.annotationValues.size;
+    m.endpoints = this.endpoints.length;
+    const empty = d.names.length === 0 && d.tagKeys.length === 0 && tagValues.length === 0
+      && d.annotationValues.length === 0 && d.endpoints.length === 0;
+    return empty ? undefined : d;
+  }
+
+  /** Interns what another packer's takeDelta() gave, so this one unpacks what that one packs. */
+  applyDelta(d: PackerDelta): void {
+    this.names.append(d.names);
+    this.tagKeys.append(d.tagKeys);
+    for (const [k, values] of d.tagValues) (this.valuesOf(k) as Interner).append(values);
+    this.annotationValues.append(d.annotationValues);
+    for (const e of d.endpoints) {
+      const service = e.serviceName ?? '';
+      let ids = this.endpointsByService.get(service);
+      if (ids === undefined) this.endpointsByService.set(service, (ids = []));
+      ids.push(this.endpoints.length);
+      this.endpoints.push(e);
+    }
+  }
+
+  /**
+   * A packed span (packed with its own trace id) as pack() writes it into a trace stored under
+   * another form of the id (64 and 128-bit forms of one trace): with its own id as field 11.
+   */
+  withTraceId(packed: string, traceId: string): string {
+    const a = JSON.parse(packed) as Packed[];
+    while (a.length < 11) a.push(0);
+    a.push(traceId);
+    return JSON.stringify(a);
   }
 
   /** Packs a span of a trace whose stored id is traceId and whose times are relative to base (µs). */

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '@skein/model';
+import { runStorageTests } from '../conformance/index.js';
+import { InMemoryStorage } from './in-memory-storage.js';
+import type { InMemoryStorageOptions } from './in-memory-storage.js';
+import { prepareBatch } from './prepared-batch.js';
+import type { PreparedBatch } from './prepared-batch.js';
+import { SpanPacker } from './span-packer.js';
+
+/**
+ * A store whose spans are packed by a packer of its own, as a worker thread would: batches and
+ * deltas go through structuredClone (what postMessage does), deltas applied in order.
+ */
+function storeWithRemotePacker(options: InMemoryStorageOptions = {}): InMemoryStorage {
+  const remote = new SpanPacker();
+  let store: InMemoryStorage | undefined = undefined;
+  const preparer = async (spans: readonly Span[]): Promise<PreparedBatch> => {
+    const batch = prepareBatch(remote, spans, { ...(store as InMemoryStorage).prepareSettings, hashSpans: true });
+    const delta = remote.takeDelta();
+    if (delta !== undefined) batch.delta = delta;
+    const received = structuredClone(batch);
+    if (received.delta !== undefined) (store as InMemoryStorage).applyPackerDelta(received.delta);
+    return received;
+  };
+  store = new InMemoryStorage({ ...options, preparer });
+  return store;
+}
+
+runStorageTests({ name: 'memory, packed by a remote packer', newStorage: async (options) => storeWithRemotePacker(options) });
+
+const pad = (id: string): string => (id.length > 16 ? id : id.padStart(16, '0'));
+const span = (traceId: string, id: string, extra: Partial<Span> = {}): Span => ({
+  traceId: pad(traceId), id: pad(id), name: 'get', timestamp: 1_700_000_000_000_000, duration: 5,
+  localEndpoint: { serviceName: 'front', ipv4: '10.0.0.1', port: 80 }, tags: { 'http.path': `/a/${id}` }, ...extra,
+});
+
+describe('prepared batches', () => {
+  it('drops a duplicate sent again, whichever packer packed it first', async () => {
+    const store = storeWithRemotePacker();
+    await store.accept([span('a1', '1'), span('a1', '2')]);
+    await store.accept([span('a1', '2'), span('a1', '3')]);
+    expect((await store.getTrace('a1')).map((s) => s.id).sort()).toEqual(['1', '2', '3'].map(pad));
+  });
+
+  it('keeps a 64-bit and a 128-bit form of one trace id apart in strict mode', async () => {
+    const store = storeWithRemotePacker();
+    const long = '00000000000000a1000000000000000b';
+    await store.accept([span('000000000000000b', '1')]);
+    await store.accept([span(long, '2'), span(long, '2')]);
+    expect((await store.getTrace(long)).map((s) => [s.traceId, s.id])).toEqual([[long, pad('2')]]);
+    expect((await store.getTrace('000000000000000b')).map((s) => s.id)).toEqual([pad('1')]);
+  });
+
+  it('gives the replica every string the remote packer interned, so spans read back whole', async () => {
+    const store = storeWithRemotePacker({ autocompleteKeys: ['env'] });
+    const many = Array.from({ length: 300 }, (_, i) => span(`b${i}`, '1', {
+      name: `op${i % 40}`, tags: { env: `e${i % 5}`, [`k${i % 7}`]: `v${i}` },
+      annotations: [{ timestamp: 1_700_000_000_000_100, value: `ann${i % 9}` }],
+      remoteEndpoint: { serviceName: `r${i % 11}`, ipv6: '::1' },
+    }));
+    await store.accept(many.slice(0, 150));
+    await store.accept(many.slice(150));
+    for (const s of [many[0], many[149], many[299]] as Span[]) expect(await store.getTrace(s.traceId)).toEqual([s]);
+    expect(await store.getValues('env')).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+  });
+});

@@ -1,0 +1,112 @@
+import type { Span } from '@skein/model';
+import { hash32, qualifiedHash, termHash } from './posting-list.js';
+import type { PackerDelta, SpanPacker } from './span-packer.js';
+
+/**
+ * Spans packed and hashed for the memory store: everything the store's add needs, as flat
+ * arrays of strings and numbers. Preparing is most of the cost of storing a span and needs only
+ * the packer, so a server can prepare on a worker thread (which owns the packer) and post the
+ * batch to the store's thread cheaply (typed arrays are transferred, not copied).
+ */
+export interface PreparedBatch {
+  /** Spans in the batch. */
+  count: number;
+  traceIds: string[];
+  /** Each span packed with its own trace id and the store's time base. */
+  packed: string[];
+  /** Local service, span name and remote service of each span ('' when absent). */
+  services: string[];
+  names: string[];
+  remotes: string[];
+  /** Three per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0. */
+  times: Float64Array;
+  /** hash32 of each packed string (duplicate checks), when prepared off the store's thread; else computed when needed. */
+  hashes?: Int32Array;
+  /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
+  terms: Int32Array;
+  termEnds: Int32Array;
+  /** Values of autocomplete keys seen: key, value, key, value… */
+  autocomplete: string[];
+  /** What the packer interned while preparing this batch (for the store's replica of it). */
+  delta?: PackerDelta;
+}
+
+/** Settings a preparer must share with the store it prepares for. */
+export interface PrepareSettings {
+  /** Base of the relative times in packed spans (µs): the store's. */
+  timeBase: number;
+  /** Hash every packed span here (worth it on another thread; the store's thread hashes only what it must). */
+  hashSpans?: boolean;
+  autocompleteKeys: readonly string[];
+}
+
+/** Prepares spans with this packer (on whichever thread owns it). */
+export function prepareBatch(packer: SpanPacker, spans: readonly Span[], settings: PrepareSettings): PreparedBatch {
+  const n = spans.length;
+  const traceIds = new Array<string>(n), packed = new Array<string>(n);
+  const services = new Array<string>(n), names = new Array<string>(n), remotes = new Array<string>(n);
+  const times = new Float64Array(n * 3);
+  const hashes = settings.hashSpans === true ? new Int32Array(n) : undefined;
+  const termEnds = new Int32Array(n);
+  let terms = new Int32Array(Math.max(64, n * 16));
+  let t = 0;
+  const autocomplete: string[] = [];
+  const keys = settings.autocompleteKeys;
+  let lastService = '';
+  let qualifier = 0;
+  for (let i = 0; i < n; i++) {
+    const span = spans[i] as Span;
+    traceIds[i] = span.traceId;
+    const p = packer.pack(span, span.traceId, settings.timeBase);
+    packed[i] = p;
+    if (hashes !== undefined) hashes[i] = hash32(p);
+    const service = span.localEndpoint?.serviceName ?? '';
+    services[i] = service;
+    names[i] = span.name ?? '';
+    remotes[i] = span.remoteEndpoint?.serviceName ?? '';
+    times[i * 3] = span.timestamp ?? Number.NaN;
+    times[i * 3 + 1] = span.duration ?? Number.NaN;
+    times[i * 3 + 2] = span.parentId === undefined ? 0 : 1;
+    if (service !== lastService) {
+      lastService = service;
+      qualifier = service === '' ? 0 : hash32(service);
+    }
+    // Each term is indexed for any service, and for the service whose span recorded it: two
+    // hashes per term (a bare tag key, "key=value", or an annotation value).
+    const tags = span.tags;
+    const annotations = span.annotations;
+    let most = 2 * (annotations?.length ?? 0);
+    if (tags !== undefined) for (const _ in tags) most += 4;
+    if (t + most > terms.length) {
+      const bigger = new Int32Array(Math.max(terms.length * 2, t + most));
+      bigger.set(terms);
+      terms = bigger;
+    }
+    if (tags !== undefined) {
+      for (const key in tags) {
+        const value = tags[key] as string;
+        let h = termHash(key, '');
+        terms[t++] = h;
+        if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
+        if (value === '') continue;
+        h = termHash(key, value);
+        terms[t++] = h;
+        if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
+        if (keys.length > 0 && keys.includes(key)) autocomplete.push(key, value);
+      }
+    }
+    if (annotations !== undefined) {
+      for (const a of annotations) {
+        const h = termHash(a.value, '');
+        terms[t++] = h;
+        if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
+      }
+    }
+    termEnds[i] = t;
+  }
+  const batch: PreparedBatch = {
+    count: n, traceIds, packed, services, names, remotes, times, terms: terms.slice(0, t), termEnds, autocomplete,
+  };
+  if (hashes !== undefined) batch.hashes = hashes;
+  return batch;
+}
