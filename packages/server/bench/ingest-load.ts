@@ -38,12 +38,16 @@ const bodies = readFileSync(settings.bodiesFile, 'utf8')
   .split('\n')
   .filter((l) => l !== '')
   .map((l) => Buffer.from(l));
-// Each pass over the bodies rewrites the first 6 hex digits of every trace id with the pass
-// number, so no span is ever sent twice (all spans of a trace still share their id).
+// Each pass over the bodies rewrites the first 6 hex digits of the low 64 bits of every trace id
+// with the pass number, so no span is ever sent twice (all spans of a trace still share their id).
 const TRACE_ID = Buffer.from('"traceId":"');
 const traceIdOffsets = bodies.map((b) => {
   const offsets: number[] = [];
-  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) offsets.push(i + TRACE_ID.length);
+  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) {
+    // The low 64 bits (last 16 digits) are rewritten: they key a trace, as in any store.
+    const start = i + TRACE_ID.length;
+    offsets.push(start + Math.max(0, b.indexOf('"', start) - start - 16));
+  }
   return offsets;
 });
 function prepare(index: number): Buffer {
@@ -109,7 +113,8 @@ async function worker(deadline: number): Promise<void> {
       result.spansAccepted += settings.spansPerBody;
       if (index % 997 === 0) {
         const at = traceIdOffsets[index % bodies.length]?.[0] ?? 0;
-        result.sampleTraceIds.push(body.toString('latin1', at, body.indexOf('"', at)));
+        const start = body.lastIndexOf('"', at - 1) + 1;
+        result.sampleTraceIds.push(body.toString('latin1', start, body.indexOf('"', at)));
       }
     }
   }

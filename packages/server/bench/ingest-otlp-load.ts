@@ -2,7 +2,7 @@
  * Load generator of the OTLP/gRPC/RabbitMQ ingest benchmark, run as its own process:
  * `mode` http POSTs bodies over keep-alive connections, grpc calls a unary method with
  * `connections` calls in flight, rabbit publishes `messages` bodies with publisher confirms.
- * Every pass over the bodies rewrites the top of each trace id with the pass number, so no
+ * Every pass over the bodies rewrites the start of the low 64 bits of each trace id with the pass number, so no
  * span is sent twice. Prints one JSON line. Usage: node --import tsx ingest-otlp-load.ts '<json>'.
  */
 import { readFileSync } from 'node:fs';
@@ -14,9 +14,9 @@ import amqp from 'amqplib';
 export interface BodyIndex {
   start: number;
   length: number;
-  /** Offsets of hex trace ids (JSON): the first 6 characters are rewritten. */
+  /** Offsets of hex trace ids (JSON): the first 6 characters of the low 64 bits are rewritten. */
   hex: number[];
-  /** Offsets of 16-byte trace ids (protobuf): the first 3 bytes are rewritten. */
+  /** Offsets of 16-byte trace ids (protobuf): offsets of the low 64 bits, whose first 3 bytes are rewritten. */
   bin: number[];
 }
 

@@ -34,7 +34,11 @@ const protoBodies = spanLists.map((spans) => Buffer.from(OTLP_PROTO.encode(spans
 function hexOffsets(body: Buffer): number[] {
   const key = Buffer.from('"traceId":"');
   const out: number[] = [];
-  for (let i = body.indexOf(key); i >= 0; i = body.indexOf(key, i + 1)) out.push(i + key.length);
+  for (let i = body.indexOf(key); i >= 0; i = body.indexOf(key, i + 1)) {
+    // The low 64 bits (last 16 digits) are rewritten: they key a trace, as in any store.
+    const start = i + key.length;
+    out.push(start + Math.max(0, body.indexOf('"', start) - start - 16));
+  }
   return out;
 }
 
@@ -42,7 +46,8 @@ function binOffsets(body: Buffer, spans: readonly Span[]): number[] {
   const out = new Set<number>();
   for (const id of new Set(spans.map((s) => s.traceId))) {
     const raw = Buffer.from(id.padStart(32, '0'), 'hex');
-    for (let i = body.indexOf(raw); i >= 0; i = body.indexOf(raw, i + 1)) out.add(i);
+    // Offsets of the low 64 bits (the last 8 bytes), which key a trace.
+    for (let i = body.indexOf(raw); i >= 0; i = body.indexOf(raw, i + 1)) out.add(i + 8);
   }
   return [...out];
 }

@@ -32,6 +32,7 @@ export const OPTIONS = {
   clickhouseDatabase: option('storage', text(), 'skein', 'clickhouse store: database of the tables (created when missing)'),
   clickhouseCluster: option('storage', text(), '', 'clickhouse store: cluster name in remote_servers; tables are sharded by trace id over its nodes (empty: one node)'),
   memMaxSpans: option('storage', integer(1), 500_000, 'memory store: spans kept before the oldest traces are evicted'),
+  ingestThread: option('storage', boolean(), true, 'memory store: decode and pack spans on a worker thread, so ingest uses a second core'),
   strictTraceId: option('storage', boolean(), true, 'match trace ids on all 128 bits (false: on the low 64 bits)'),
   autocompleteKeys: option('storage', list(), [], 'tag keys whose values are offered for autocomplete, comma-separated'),
 

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { COLLECTOR_FACTORIES, type Collector } from './collector/registry.js';
 import type { Config } from './config.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import { ThreadedMemoryStorage } from './ingest/prepare-thread.js';
 import { SkeinMetrics } from './observability/metrics.js';
 import { openStorage } from './storage-factory.js';
 
@@ -40,6 +41,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const metrics = new SkeinMetrics(() => pipeline?.queued ?? { spans: 0, bytes: 0 });
   pipeline = new IngestPipeline({
     storage,
+    offload: storage instanceof ThreadedMemoryStorage ? storage : undefined,
     metrics,
     sampleRate: config.collectorSampleRate,
     maxQueueSpans: config.ingestQueueSpans,

@@ -2,6 +2,7 @@ import { InMemoryStorage, type Storage } from '@skein/storage';
 import { SqliteStorage } from '@skein/storage-sqlite';
 import { ClickHouseStorage } from '@skein/storage-clickhouse';
 import type { Config } from './config.js';
+import { ThreadedMemoryStorage } from './ingest/prepare-thread.js';
 
 /** Opens one kind of store from the configuration. */
 export type StorageOpener = (config: Config) => Storage | Promise<Storage>;
@@ -11,12 +12,10 @@ export type StorageOpener = (config: Config) => Storage | Promise<Storage>;
  * `storage` option's choices (config.ts), plus any options of its own there.
  */
 export const STORAGE_OPENERS: Readonly<Record<Config['storage'], StorageOpener>> = {
-  memory: (config) =>
-    new InMemoryStorage({
-      strictTraceId: config.strictTraceId,
-      autocompleteKeys: config.autocompleteKeys,
-      maxSpans: config.memMaxSpans,
-    }),
+  memory: (config) => {
+    const options = { strictTraceId: config.strictTraceId, autocompleteKeys: config.autocompleteKeys, maxSpans: config.memMaxSpans };
+    return config.ingestThread ? new ThreadedMemoryStorage({ ...options, sampleRate: config.collectorSampleRate }) : new InMemoryStorage(options);
+  },
   sqlite: (config) =>
     new SqliteStorage({
       dataDir: config.dataDir,

@@ -5,9 +5,27 @@ import type { RejectReason, SkeinMetrics, TransportMetrics } from '../observabil
 import { ServerError } from './errors.js';
 import { CollectorSampler } from './sampler.js';
 
+/** A message decoded and sampled off the event loop, ready to store. */
+export interface OffloadedMessage {
+  /** Spans in the message. */
+  received: number;
+  /** Spans kept by the sampler. */
+  kept: number;
+  /** Stores the kept spans; resolves once they are stored. */
+  store(): Promise<void>;
+}
+
+/** Decodes messages on another thread (ThreadedMemoryStorage): the pipeline then only bounds and stores. */
+export interface IngestOffload {
+  /** Decodes and samples one message with the pipeline's sample rate; rejects like codec.decode. */
+  decode(body: Uint8Array, codec: SpanCodec): Promise<OffloadedMessage>;
+}
+
 /** Settings of the ingest pipeline. */
 export interface IngestPipelineOptions {
   storage: SpanConsumer;
+  /** Decodes messages off the event loop, when the store offers it. */
+  offload?: IngestOffload | undefined;
   metrics: SkeinMetrics;
   /** Collector sample rate, 0 to 1. */
   sampleRate: number;
@@ -37,6 +55,7 @@ const STORAGE_RETRY_AFTER = 5;
  */
 export class IngestPipeline {
   private readonly storage: SpanConsumer;
+  private readonly offload: IngestOffload | undefined;
   private readonly metrics: SkeinMetrics;
   private readonly sampler: CollectorSampler;
   private readonly maxSpans: number;
@@ -48,6 +67,7 @@ export class IngestPipeline {
 
   constructor(options: IngestPipelineOptions) {
     this.storage = options.storage;
+    this.offload = options.offload;
     this.metrics = options.metrics;
     this.sampler = new CollectorSampler(options.sampleRate);
     this.maxSpans = options.maxQueueSpans;
@@ -67,6 +87,7 @@ export class IngestPipeline {
     this.admit(t, size);
     this.bytes += size;
     try {
+      if (this.offload !== undefined) return await this.storeOffloaded(this.offload, body, codec, t);
       let spans: Span[];
       try {
         spans = codec.decode(body);
@@ -126,11 +147,27 @@ export class IngestPipeline {
     }
   }
 
-  private async store(all: readonly Span[], t: TransportMetrics): Promise<IngestResult> {
+  private async storeOffloaded(offload: IngestOffload, body: Uint8Array, codec: SpanCodec, t: TransportMetrics): Promise<IngestResult> {
+    let m: OffloadedMessage;
+    try {
+      m = await offload.decode(body, codec);
+    } catch (err) {
+      t.rejected(err instanceof ServerError ? 'storage_error' : 'invalid');
+      throw err;
+    }
+    t.spans(m.received);
+    return this.bounded(m.received, m.kept, t, () => m.store());
+  }
+
+  private store(all: readonly Span[], t: TransportMetrics): Promise<IngestResult> {
     const spans = this.sampler.filter(all);
-    t.dropped('sampled', all.length - spans.length);
-    const n = spans.length;
-    if (n === 0) return { received: all.length, stored: 0 };
+    return this.bounded(all.length, spans.length, t, () => this.storage.accept(spans));
+  }
+
+  /** Stores the kept spans of a message of `received` spans, within the queue bound. */
+  private async bounded(received: number, n: number, t: TransportMetrics, store: () => Promise<void>): Promise<IngestResult> {
+    t.dropped('sampled', received - n);
+    if (n === 0) return { received, stored: 0 };
     if (this.spans > 0 && this.spans + n > this.maxSpans) {
       t.rejected('queue_full');
       t.dropped('queue_full', n);
@@ -138,7 +175,7 @@ export class IngestPipeline {
     }
     this.spans += n;
     try {
-      await this.storage.accept(spans);
+      await store();
     } catch (err) {
       t.rejected('storage_error');
       t.dropped('storage_error', n);
@@ -151,7 +188,7 @@ export class IngestPipeline {
       this.release(n, 0);
     }
     this.metrics.spansStored(n);
-    return { received: all.length, stored: n };
+    return { received, stored: n };
   }
 
   private release(spans: number, bytes: number): void {

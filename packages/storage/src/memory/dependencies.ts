@@ -9,19 +9,48 @@ import type { Block } from './trace-entry.js';
 // Traces are grouped by the low 64 bits of their id whatever strictTraceId says, as Zipkin does,
 // so a trace mixing 64- and 128-bit ids is not counted twice.
 
+/** Adds the trace at ord to the linker when it starts in [begin, end]. */
+function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, begin: number, end: number): void {
+  const e = index.entry(ord);
+  if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) return;
+  const packed = index.parse(e);
+  const spans = new Array<Span>(packed.length);
+  for (let i = 0; i < packed.length; i++) spans[i] = index.packer.unpackForLinks(packed[i] as Packed[], e.traceId, e.base);
+  linker.putTrace(spans);
+}
+
 function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): DependencyLinker {
   const linker = new DependencyLinker();
-  const first = Math.max(id << index.blockBits, index.firstLive);
   const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
-  for (let ord = first; ord <= last; ord++) {
-    const e = index.entry(ord);
-    if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) continue;
-    const packed = index.parse(e);
-    const spans = new Array<Span>(packed.length);
-    for (let i = 0; i < packed.length; i++) spans[i] = index.packer.unpackForLinks(packed[i] as Packed[], e.traceId, e.base);
-    linker.putTrace(spans);
-  }
+  for (let ord = Math.max(id << index.blockBits, index.firstLive); ord <= last; ord++) putEntry(index, linker, ord, begin, end);
   return linker;
+}
+
+/** Traces linked per turn of the event loop when linking ahead. */
+const TRACES_PER_TURN = 32;
+
+/**
+ * Computes a block's links TRACES_PER_TURN traces per turn of the event loop and caches them,
+ * unless the block changed meanwhile (then a query computes them when it needs them); then done().
+ */
+export function linkAhead(index: MemoryIndex, id: number, block: Block, done: () => void): void {
+  const linker = new DependencyLinker();
+  const version = block.version;
+  let ord = Math.max(id << index.blockBits, index.firstLive);
+  const step = (): void => {
+    if (block.version !== version || index.blocks.get(id) !== block || block.links !== undefined) return done();
+    const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
+    for (const stop = Math.min(last + 1, ord + TRACES_PER_TURN); ord < stop; ord++) {
+      putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    }
+    if (ord <= last) {
+      setImmediate(step);
+      return;
+    }
+    block.links = linker.link();
+    done();
+  };
+  setImmediate(step);
 }
 
 /** Computes and caches the links of a block (all its dated traces), unless cached already. */

@@ -1,6 +1,6 @@
 import type { DependencyLink, Span } from '@skein/model';
 import type { CheckResult, QueryRequest, Storage, StorageOptions } from '../storage.js';
-import { cachedLinks, dependencyLinks } from './dependencies.js';
+import { dependencyLinks, linkAhead } from './dependencies.js';
 import { MemoryIndex } from './memory-index.js';
 import { hasLive } from './posting-list.js';
 import { lowTraceId, normalizeTraceId } from './query-predicate.js';
@@ -56,7 +56,7 @@ export class InMemoryStorage implements Storage {
     this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes, timeBase);
     this.preparer = options.preparer;
     const index = this.index;
-    index.linkAhead = (id, block) => void cachedLinks(index, id, block);
+    index.linkAhead = (id, block, done) => linkAhead(index, id, block, done);
   }
 
   /** Spans currently stored. */
@@ -80,6 +80,11 @@ export class InMemoryStorage implements Storage {
    */
   async acceptPrepared(batch: PreparedBatch): Promise<void> {
     this.index.acceptPrepared(batch);
+  }
+
+  /** Everything this store's packer interned (seeds a new preparer's packer). */
+  packerSnapshot(): PackerDelta {
+    return this.index.packer.snapshot();
   }
 
   /** Brings this store's packer up to the preparer's (call for every delta, in order). */

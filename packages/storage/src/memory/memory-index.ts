@@ -1,5 +1,5 @@
 import type { Span } from '@skein/model';
-import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, sweepPostings, termHash } from './posting-list.js';
+import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanHash, sweepPostings, termHash } from './posting-list.js';
 import { prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
@@ -77,9 +77,11 @@ export class MemoryIndex {
   readonly autocompleteKeys: readonly string[];
   spanCount = 0;
   private evictedSinceSweep = 0;
-  /** Computes and caches the links of a block (set by the store); blocks waiting for it. */
-  linkAhead: ((id: number, block: Block) => void) | undefined = undefined;
+  /** Computes and caches the links of a block a slice at a time, then calls done (set by the store). */
+  linkAhead: ((id: number, block: Block, done: () => void) => void) | undefined = undefined;
+  /** Blocks waiting to be linked ahead, and whether one is being linked. */
   private toLink: number[] = [];
+  private linking = false;
   /** Traces that hold a set of packed-span hashes (see isDuplicate). */
   private hashed: TraceEntry[] = [];
 
@@ -204,6 +206,7 @@ export class MemoryIndex {
     const ord = e.ord;
     const block = this.block(ord);
     block.links = undefined;
+    block.version++;
     const ts = b.times[i * 3] as number;
     const duration = b.times[i * 3 + 1] as number;
     if (ts === ts) {
@@ -232,7 +235,7 @@ export class MemoryIndex {
    */
   private isDuplicate(e: TraceEntry, packed: string, hash: number | undefined, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
-    const h = (hash ?? hash32(packed)) & 0x3fffffff; // a small integer: no heap number per lookup
+    const h = hash ?? spanHash(packed); // a small integer: no heap number per lookup
     const hashes = e.hashes ?? this.buildHashes(e, pending);
     if (!hashes.has(h)) {
       hashes.add(h);
@@ -250,14 +253,14 @@ export class MemoryIndex {
       if (joined === '') return;
       for (let from = 0; ; ) {
         const to = joined.indexOf('\n', from);
-        hashes.add(hash32(to < 0 ? joined.slice(from) : joined.slice(from, to)) & 0x3fffffff);
+        hashes.add(spanHash(to < 0 ? joined.slice(from) : joined.slice(from, to)));
         if (to < 0) return;
         from = to + 1;
       }
     };
     add(e.data);
     for (const c of e.chunks ?? []) add(c);
-    for (const p of pending ?? []) hashes.add(hash32(p) & 0x3fffffff);
+    for (const p of pending ?? []) hashes.add(spanHash(p));
     e.hashes = hashes;
     this.hashed.push(e);
     return hashes;
@@ -265,23 +268,28 @@ export class MemoryIndex {
 
   /**
    * A new block begins: traces two blocks back rarely get more spans, so their duplicate-check
-   * sets go, and their dependency links are computed soon after this call returns (once per
-   * block, 1,024 traces), so the first getDependencies over a long window finds them cached.
+   * sets go, and their dependency links are computed after this call returns, a slice of traces
+   * per turn of the event loop (so ingest never waits long), and cached once per block of 1,024
+   * traces: the first getDependencies over a long window finds them ready.
    */
   private blockStarts(): void {
     this.dropOldHashes();
     const id = (this.nextOrd >> this.blockBits) - 2;
     if (id < 0 || this.linkAhead === undefined) return;
     this.toLink.push(id);
-    if (this.toLink.length > 1) return;
-    setImmediate(() => {
-      const ids = this.toLink;
-      this.toLink = [];
-      for (const b of ids) {
-        const block = this.blocks.get(b);
-        if (block !== undefined && block.links === undefined) this.linkAhead?.(b, block);
-      }
-    });
+    if (!this.linking) this.linkNext();
+  }
+
+  /** Links the next waiting block ahead, one at a time. */
+  private linkNext(): void {
+    for (let id = this.toLink.shift(); id !== undefined; id = this.toLink.shift()) {
+      const block = this.blocks.get(id);
+      if (block === undefined || block.links !== undefined || this.linkAhead === undefined) continue;
+      this.linking = true;
+      this.linkAhead(id, block, () => this.linkNext());
+      return;
+    }
+    this.linking = false;
   }
 
   /**
@@ -344,6 +352,7 @@ export class MemoryIndex {
     const block = this.blocks.get(id);
     if (block !== undefined) {
       block.links = undefined;
+      block.version++;
       if (((e.ord + 1) & ((1 << this.blockBits) - 1)) === 0) this.blocks.delete(id); // last trace of its block
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
@@ -383,6 +392,7 @@ export class MemoryIndex {
     this.blocks.clear();
     this.hashed = [];
     this.toLink = [];
+    this.linking = false;
     this.linkAhead = undefined;
     this.spanCount = 0;
   }

@@ -117,11 +117,41 @@ export function hash32(s: string): number {
 // Term hashes are map keys: kept to 30 bits so V8 holds them as small integers, not heap numbers.
 const SMI = 0x3fffffff;
 
-/** Hash of "key=value" (value non-empty) or of a bare word, without building the string. */
+/** The hash a tag key's term hashes start from (hash it once for both of its terms). */
+export function keyHash(key: string): number {
+  return fnv(FNV_OFFSET, key);
+}
+
+/** Term hash of a bare word (a tag key or an annotation value) from its keyHash. */
+export function bareHash(keyHashed: number): number {
+  return Math.imul(keyHashed ^ 0x77, 0x01000193) & SMI;
+}
+
+/** Term hash of "key=value" from the key's keyHash, without building the string. */
+export function pairHash(keyHashed: number, value: string): number {
+  return fnv(Math.imul(keyHashed ^ 0x3d, 0x01000193), value) & SMI;
+}
+
+/** Hash of "key=value" (value non-empty) or of a bare word. */
 export function termHash(key: string, value: string): number {
-  if (value === '') return fnv(Math.imul(FNV_OFFSET ^ 0x77, 0x01000193), key) & SMI;
-  const h = fnv(Math.imul(FNV_OFFSET ^ 0x74, 0x01000193), key);
-  return fnv(Math.imul(h ^ 0x3d, 0x01000193), value) & SMI;
+  const k = keyHash(key);
+  return value === '' ? bareHash(k) : pairHash(k, value);
+}
+
+/** Chars of a packed span its duplicate-check hash reads: ids, kind, name and times. */
+const SPAN_HASH_CHARS = 64;
+
+/**
+ * Duplicate-check hash of a packed span: of its start only, which tells almost all spans of a
+ * trace apart; spans that agree there are compared whole.
+ */
+export function spanHash(packed: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0, n = Math.min(packed.length, SPAN_HASH_CHARS); i < n; i++) {
+    h ^= packed.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h & SMI;
 }
 
 /** Combines a term hash with a service name hash (the term as recorded by that service). */

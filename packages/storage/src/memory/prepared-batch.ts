@@ -1,5 +1,5 @@
 import type { Span } from '@skein/model';
-import { hash32, qualifiedHash, termHash } from './posting-list.js';
+import { bareHash, hash32, keyHash, pairHash, qualifiedHash, spanHash } from './posting-list.js';
 import type { PackerDelta, SpanPacker } from './span-packer.js';
 
 /**
@@ -20,7 +20,7 @@ export interface PreparedBatch {
   remotes: string[];
   /** Three per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0. */
   times: Float64Array;
-  /** hash32 of each packed string (duplicate checks), when prepared off the store's thread; else computed when needed. */
+  /** spanHash of each packed string (duplicate checks), when prepared off the store's thread; else computed when needed. */
   hashes?: Int32Array;
   /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
   terms: Int32Array;
@@ -59,7 +59,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     traceIds[i] = span.traceId;
     const p = packer.pack(span, span.traceId, settings.timeBase);
     packed[i] = p;
-    if (hashes !== undefined) hashes[i] = hash32(p);
+    if (hashes !== undefined) hashes[i] = spanHash(p);
     const service = span.localEndpoint?.serviceName ?? '';
     services[i] = service;
     names[i] = span.name ?? '';
@@ -85,11 +85,12 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     if (tags !== undefined) {
       for (const key in tags) {
         const value = tags[key] as string;
-        let h = termHash(key, '');
+        const k = keyHash(key);
+        let h = bareHash(k);
         terms[t++] = h;
         if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
         if (value === '') continue;
-        h = termHash(key, value);
+        h = pairHash(k, value);
         terms[t++] = h;
         if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
         if (keys.length > 0 && keys.includes(key)) autocomplete.push(key, value);
@@ -97,7 +98,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     }
     if (annotations !== undefined) {
       for (const a of annotations) {
-        const h = termHash(a.value, '');
+        const h = bareHash(keyHash(a.value));
         terms[t++] = h;
         if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
       }

@@ -148,6 +148,21 @@ export class SpanPacker {
     return empty ? undefined : d;
   }
 
+  /** Everything interned so far as one delta: applied to a new packer, it makes a replica of this one. */
+  snapshot(): PackerDelta {
+    const tagValues: [number, string[]][] = [];
+    this.tagValues.forEach((t, k) => {
+      if (t.size > 0) tagValues.push([k, t.since(0)]);
+    });
+    return {
+      names: this.names.since(0),
+      tagKeys: this.tagKeys.since(0),
+      tagValues,
+      annotationValues: this.annotationValues.since(0),
+      endpoints: this.endpoints.slice(1),
+    };
+  }
+
   /** Interns what another packer's takeDelta() gave, so this one unpacks what that one packs. */
   applyDelta(d: PackerDelta): void {
     this.names.append(d.names);

@@ -41,6 +41,8 @@ export class Block {
   max = Number.NEGATIVE_INFINITY;
   /** Links of every dated trace in the block; undefined when a trace changed since. */
   links: DependencyLink[] | undefined = undefined;
+  /** Bumped whenever the block's traces change (links computed meanwhile are stale). */
+  version = 0;
 
   /** Widens the bounds to include ts (µs). Bounds only grow, so they stay safe as traces change. */
   include(ts: number): void {

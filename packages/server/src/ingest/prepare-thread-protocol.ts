@@ -1,0 +1,31 @@
+import type { Span } from '@skein/model';
+import type { PackerDelta, PrepareSettings, PreparedBatch } from '@skein/storage';
+
+/** What a prepare worker starts with. */
+export interface PrepareThreadData {
+  settings: PrepareSettings;
+  sampleRate: number;
+  /** Everything the store's packer replica holds (a replacement worker starts from it). */
+  seed?: PackerDelta;
+}
+
+/** A message to decode (and sample), or spans already decoded and sampled. */
+export type PrepareRequest =
+  | { id: number; kind: 'decode'; codec: string; body: Uint8Array }
+  | { id: number; kind: 'spans'; spans: readonly Span[] };
+
+/** An error thrown in the worker, as data (its class is rebuilt on the event loop). */
+export interface WorkerError {
+  kind: 'span' | 'codec' | 'skein' | 'internal';
+  code: string;
+  message: string;
+  offset?: number;
+  index?: number;
+  field?: string;
+  rule?: string;
+}
+
+/** The worker's answer: the kept spans prepared (with the message's span count), or an error. */
+export type PrepareReply =
+  | { id: number; received: number; batch: PreparedBatch; error?: undefined }
+  | { id: number; error: WorkerError; received?: undefined; batch?: undefined };

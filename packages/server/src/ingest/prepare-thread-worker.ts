@@ -1,0 +1,54 @@
+// The worker thread of PrepareThread: decodes messages, samples them and packs the kept spans
+// with the one packer of the memory store, so the event loop only stores what it gets back.
+import { parentPort, workerData } from 'node:worker_threads';
+import { OTLP_JSON, OTLP_PROTO, ZIPKIN_JSON_V1, ZIPKIN_JSON_V2, ZIPKIN_PROTO3, ZIPKIN_THRIFT, type SpanCodec } from '@skein/codec';
+import { SkeinError, SpanValidationError, CodecError, type Span } from '@skein/model';
+import { SpanPacker, prepareBatch, type PackerDelta, type PreparedBatch } from '@skein/storage';
+import { CollectorSampler } from './sampler.js';
+import type { PrepareReply, PrepareRequest, PrepareThreadData, WorkerError } from './prepare-thread-protocol.js';
+
+const data = workerData as PrepareThreadData;
+const codecs = new Map<string, SpanCodec>(
+  [ZIPKIN_JSON_V2, ZIPKIN_JSON_V1, ZIPKIN_PROTO3, ZIPKIN_THRIFT, OTLP_PROTO, OTLP_JSON].map((c) => [c.name, c]),
+);
+const packer = new SpanPacker();
+// A replacement worker starts from what the store's replica of the packer already holds.
+if (data.seed !== undefined) packer.applyDelta(data.seed);
+packer.takeDelta();
+const sampler = new CollectorSampler(data.sampleRate);
+const settings = { ...data.settings, hashSpans: true };
+
+function describe(err: unknown): WorkerError {
+  if (err instanceof SpanValidationError) {
+    return { kind: 'span', code: err.code, message: err.message, index: err.index, field: err.field, rule: err.rule };
+  }
+  if (err instanceof CodecError) return { kind: 'codec', code: err.code, message: err.message, offset: err.offset };
+  if (err instanceof SkeinError) return { kind: 'skein', code: err.code, message: err.message };
+  return { kind: 'internal', code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+function reply(id: number, received: number, spans: readonly Span[]): void {
+  const batch: PreparedBatch = prepareBatch(packer, spans, settings);
+  const delta: PackerDelta | undefined = packer.takeDelta();
+  if (delta !== undefined) batch.delta = delta;
+  const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer] as ArrayBuffer[];
+  if (batch.hashes !== undefined) transfer.push(batch.hashes.buffer as ArrayBuffer);
+  const message: PrepareReply = { id, received, batch };
+  parentPort?.postMessage(message, transfer);
+}
+
+parentPort?.on('message', (request: PrepareRequest) => {
+  try {
+    if (request.kind === 'spans') {
+      reply(request.id, request.spans.length, request.spans);
+      return;
+    }
+    const codec = codecs.get(request.codec);
+    if (codec === undefined) throw new Error(`no codec named ${request.codec}`);
+    const spans = codec.decode(request.body);
+    reply(request.id, spans.length, sampler.filter(spans));
+  } catch (err) {
+    const message: PrepareReply = { id: request.id, error: describe(err) };
+    parentPort?.postMessage(message);
+  }
+});

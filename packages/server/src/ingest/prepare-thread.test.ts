@@ -1,0 +1,84 @@
+import type { Span } from '@skein/model';
+import { runStorageTests } from '@skein/storage/conformance';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing.js';
+import { ThreadedMemoryStorage } from './prepare-thread.js';
+
+// The whole storage contract, with every span decoded and packed on the real worker thread.
+runStorageTests({ name: 'memory with an ingest thread', newStorage: async (options) => new ThreadedMemoryStorage({ ...options, sampleRate: 1 }) });
+
+const hex = (n: number): string => n.toString(16).padStart(16, '0');
+const spans = (traceId: string, n: number, service = 'front'): Span[] =>
+  Array.from({ length: n }, (_, i) => ({
+    traceId, id: hex(i + 1), ...(i > 0 ? { parentId: hex(1) } : {}), name: `op ${service} ${i}`,
+    timestamp: Date.now() * 1000 + i, duration: 100 + i, localEndpoint: { serviceName: service },
+    tags: { [`key.${service}`]: `value ${i}` },
+  }));
+const post = (url: string, body: unknown): Promise<Response> =>
+  fetch(`${url}/api/v2/spans`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+describe('the memory store ingest thread behind a server', () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const start = async (overrides: Parameters<typeof startTestServer>[0]): Promise<TestServer> => {
+    const t = await startTestServer({ storage: 'memory', ...overrides });
+    servers.push(t);
+    return t;
+  };
+
+  it('answers bad input with the same status, code and message as decoding on the event loop', async () => {
+    const threaded = await start({ ingestThread: true });
+    const inline = await start({ ingestThread: false });
+    expect(threaded.server.storage).toBeInstanceOf(ThreadedMemoryStorage);
+    expect(inline.server.storage).not.toBeInstanceOf(ThreadedMemoryStorage);
+    const bodies = [
+      '[{"traceId":"1","id":"1"},{"traceId":"1","id":"xyz"}]',
+      '[{"traceId":"1","id":"1","timestamp":"soon"}]',
+      '[{"traceId":"1", "id":',
+      '{"not":"a list"}',
+    ];
+    for (const body of bodies) {
+      const [a, b] = await Promise.all([post(threaded.url, body), post(inline.url, body)]);
+      expect(a.status, body).toBe(400);
+      expect([a.status, a.headers.get('skein-error-code'), await a.text()]).toEqual([b.status, b.headers.get('skein-error-code'), await b.text()]);
+    }
+  });
+
+  it('samples whole traces on the thread as the pipeline does', async () => {
+    const t = await start({ collectorSampleRate: 0.5 });
+    const kept = spans('ffffffffffffffff0000000000000001', 3);
+    const dropped = spans('7fffffffffffffff', 3);
+    expect((await post(t.url, [...kept, ...dropped])).status).toBe(202);
+    expect(await t.server.storage.getTrace(kept[0]?.traceId as string)).toHaveLength(3);
+    expect(await t.server.storage.getTrace('7fffffffffffffff')).toEqual([]);
+  });
+
+  it('survives the thread dying: what it held is refused with 503, then a new thread carries on with the same strings', async () => {
+    const t = await start({});
+    const store = t.server.storage as ThreadedMemoryStorage;
+    const before = spans('00000000000000a1', 4, 'checkout');
+    expect((await post(t.url, before)).status).toBe(202);
+    // Kill the worker while a message is on it.
+    const worker = (store as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const inFlight = post(t.url, spans('00000000000000a2', 50, 'payments'));
+    await new Promise((r) => setTimeout(r, 5));
+    await worker.terminate();
+    const res = await inFlight;
+    if (res.status !== 202) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.headers.get('skein-error-code')).toBe('INGEST_THREAD_FAILED');
+    }
+    // Strings interned before the restart, and new ones, pack and read back alike.
+    const after = [...spans('00000000000000a3', 4, 'checkout'), ...spans('00000000000000a4', 4, 'shipping')];
+    expect((await post(t.url, after)).status).toBe(202);
+    expect((await post(t.url, before)).status).toBe(202); // a duplicate: stored once
+    const byId = (list: Span[]): Span[] => [...list].sort((x, y) => x.id.localeCompare(y.id));
+    expect(byId(await store.getTrace('00000000000000a1'))).toEqual(byId(before));
+    expect(byId(await store.getTrace('00000000000000a3'))).toEqual(byId(after.slice(0, 4)));
+    expect(byId(await store.getTrace('00000000000000a4'))).toEqual(byId(after.slice(4)));
+    expect(await store.getSpanNames('checkout')).toContain('op checkout 3');
+  });
+});

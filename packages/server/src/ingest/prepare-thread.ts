@@ -1,0 +1,117 @@
+import { Worker } from 'node:worker_threads';
+import type { SpanCodec } from '@skein/codec';
+import { CodecError, SkeinError, SpanValidationError, type ErrorCode, type Span } from '@skein/model';
+import { InMemoryStorage, type InMemoryStorageOptions, type PreparedBatch } from '@skein/storage';
+import { ServerError } from './errors.js';
+import type { IngestOffload, OffloadedMessage } from './pipeline.js';
+import type { PrepareReply, PrepareRequest, PrepareThreadData, WorkerError } from './prepare-thread-protocol.js';
+
+const DAY_US = 86_400_000_000;
+
+interface Pending {
+  resolve: (reply: PrepareReply) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Starts the worker script: the compiled .js next to this module, or under tests (which run the
+ * .ts sources) the .ts source loaded through tsx's loader.
+ */
+function startWorker(data: PrepareThreadData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./prepare-thread-worker.js', import.meta.url), { workerData: data });
+  const source = new URL('./prepare-thread-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+function rebuild(e: WorkerError): Error {
+  switch (e.kind) {
+    case 'span':
+      return new SpanValidationError(e.code as ErrorCode, e.index ?? -1, e.field ?? '', e.rule ?? e.message);
+    case 'codec':
+      return new CodecError(e.code, e.message, e.offset ?? -1);
+    case 'skein':
+      return new SkeinError(e.code, e.message);
+    default:
+      return new ServerError('INGEST_THREAD_FAILED', 503, `the ingest thread failed, nothing was stored: ${e.message}`, { retryAfter: 1 });
+  }
+}
+
+/**
+ * The memory store with its spans decoded and packed on a worker thread: the event loop only
+ * parses HTTP and stores prepared batches, so ingest uses a second core. The worker owns the one
+ * packer; the store's packer is a replica that applies the worker's deltas as replies arrive
+ * (in order, before any later batch is stored). A worker that dies is replaced, seeded from the
+ * replica; the messages it held are refused with 503 so their senders retry.
+ */
+export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffload {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: InMemoryStorageOptions & { sampleRate: number }) {
+    const timeBase = options.timeBase ?? Math.floor((Date.now() * 1000) / DAY_US) * DAY_US;
+    let self: ThreadedMemoryStorage | undefined;
+    super({ ...options, timeBase, preparer: (spans) => (self as ThreadedMemoryStorage).prepare(spans) });
+    self = this;
+    this.sampleRate = options.sampleRate;
+  }
+
+  private readonly sampleRate: number;
+
+  private start(): Worker {
+    const worker = startWorker({ settings: this.prepareSettings, sampleRate: this.sampleRate, seed: this.packerSnapshot() });
+    worker.unref();
+    worker.on('message', (reply: PrepareReply) => {
+      // Deltas are applied here, in the order the worker made them, before anyone can store.
+      if (reply.batch?.delta !== undefined) this.applyPackerDelta(reply.batch.delta);
+      const p = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      p?.resolve(reply);
+    });
+    const fail = (why: string): void => {
+      if (this.worker === worker) this.worker = undefined;
+      const err = rebuild({ kind: 'internal', code: 'INTERNAL', message: why });
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => fail(err.message));
+    worker.on('exit', (code) => fail(`the worker exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private request(message: PrepareRequest, transfer: ArrayBuffer[] = []): Promise<PrepareReply> {
+    if (this.closed) return Promise.reject(new ServerError('SHUTTING_DOWN', 503, 'the store is closed', { retryAfter: 5 }));
+    const worker = this.worker ?? this.start();
+    return new Promise<PrepareReply>((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject });
+      worker.postMessage(message, transfer);
+    });
+  }
+
+  /** Packs spans already decoded (the store's preparer). */
+  async prepare(spans: readonly Span[]): Promise<PreparedBatch> {
+    const reply = await this.request({ id: this.nextId++, kind: 'spans', spans });
+    if (reply.error !== undefined) throw rebuild(reply.error);
+    return reply.batch;
+  }
+
+  async decode(body: Uint8Array, codec: SpanCodec): Promise<OffloadedMessage> {
+    // A copy of just this body (a Buffer may be a view of a larger pooled one), moved not cloned.
+    const copy = new Uint8Array(body);
+    const reply = await this.request({ id: this.nextId++, kind: 'decode', codec: codec.name, body: copy }, [copy.buffer]);
+    if (reply.error !== undefined) throw rebuild(reply.error);
+    const batch = reply.batch;
+    return { received: reply.received, kept: batch.count, store: () => this.acceptPrepared(batch) };
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+    await super.close();
+  }
+}
