@@ -4,7 +4,7 @@
  * with what was answered. Usage: node --import tsx ingest-load.ts '<json settings>'.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { KeepAliveConnection } from './keep-alive-client.js';
 
 /** Settings passed as the single argument. */
 export interface LoadSettings {
@@ -57,7 +57,6 @@ function prepare(index: number): Buffer {
   return body;
 }
 const target = new URL(settings.path, settings.url);
-const agent = new Agent({ keepAlive: true, maxSockets: settings.connections });
 
 const result: LoadResult = {
   requests: 0,
@@ -72,29 +71,9 @@ const result: LoadResult = {
 const latencies: number[] = [];
 let next = 0;
 
-function post(body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: { 'content-type': settings.contentType, 'content-length': body.length },
-      },
-      (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function worker(deadline: number): Promise<void> {
+  const connection = new KeepAliveConnection(target.hostname, Number(target.port));
+  const post = (body: Buffer): Promise<number> => connection.post(target.pathname, settings.contentType, body);
   while (performance.now() < deadline) {
     const index = next++;
     const body = prepare(index);
@@ -118,6 +97,7 @@ async function worker(deadline: number): Promise<void> {
       }
     }
   }
+  connection.close();
 }
 
 const started = performance.now();
@@ -127,5 +107,4 @@ result.elapsedMs = performance.now() - started;
 latencies.sort((a, b) => a - b);
 result.p50Ms = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
 result.p99Ms = latencies[Math.floor(latencies.length * 0.99)] ?? 0;
-agent.destroy();
 process.stdout.write(`${JSON.stringify(result)}\n`);

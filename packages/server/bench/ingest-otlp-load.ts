@@ -6,9 +6,9 @@
  * span is sent twice. Prints one JSON line. Usage: node --import tsx ingest-otlp-load.ts '<json>'.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import amqp from 'amqplib';
+import { KeepAliveConnection } from './keep-alive-client.js';
 
 /** Where a body's trace ids are, to rewrite them per pass. */
 export interface BodyIndex {
@@ -77,33 +77,21 @@ let next = 0;
 
 async function runHttp(): Promise<void> {
   const target = new URL(settings.path, settings.target);
-  const agent = new Agent({ keepAlive: true, maxSockets: settings.connections });
-  const post = (body: Buffer): Promise<number> =>
-    new Promise((resolve) => {
-      const req = request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': settings.contentType, 'content-length': body.length } },
-        (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
-    });
   const deadline = performance.now() + settings.seconds * 1000;
   await Promise.all(
     Array.from({ length: settings.connections }, async () => {
+      const connection = new KeepAliveConnection(target.hostname, Number(target.port));
       while (performance.now() < deadline) {
-        const status = await post(prepare(next++));
+        const status = await connection.post(target.pathname, settings.contentType, prepare(next++)).catch(() => 0);
         result.requests++;
         if (status >= 200 && status < 300) {
           result.accepted++;
           result.spansAccepted += settings.spansPerBody;
         } else fail(String(status));
       }
+      connection.close();
     }),
   );
-  agent.destroy();
 }
 
 async function runGrpc(): Promise<void> {

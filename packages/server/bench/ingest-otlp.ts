@@ -4,7 +4,7 @@
  * process (`skein serve`) fed by a load generator process. Also prints the single-core
  * decode-only and decode + memory store rates of the same bodies, to show where time goes.
  *
- * Environment: BENCH_OTLP_SECONDS (default 5), BENCH_CONNECTIONS (8), BENCH_RABBIT_MESSAGES
+ * Environment: BENCH_OTLP_SECONDS (default 5), BENCH_CONNECTIONS (16), BENCH_RABBIT_MESSAGES
  * (3000 bodies of 100 spans), BENCH_RABBIT_URI (amqp://guest:guest@127.0.0.1:5672; "" skips).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ import type { BodyIndex, OtlpLoadResult, OtlpLoadSettings } from './ingest-otlp-
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_OTLP_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const RABBIT_MESSAGES = Number(process.env.BENCH_RABBIT_MESSAGES ?? 3000);
 const RABBIT_URI = process.env.BENCH_RABBIT_URI ?? 'amqp://guest:guest@127.0.0.1:5672';
 const SPANS_PER_BODY = 100;

@@ -4,7 +4,7 @@
  * the same run, the single-core rate of JSON.parse alone on the same bodies. Prints spans/s
  * for both and their ratio, and checks the store holds exactly the spans answered 202.
  *
- * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (8), BENCH_PROFILE=1 writes a
+ * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (16: a collector serves many reporting services at once), BENCH_PROFILE=1 writes a
  * CPU profile of the server to $TMPDIR/skein-bench-profiles (open it in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,7 @@ import type { LoadResult, LoadSettings } from './ingest-load.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROFILE_DIR = join(tmpdir(), 'skein-bench-profiles');
 const SPANS_PER_BODY = 100;

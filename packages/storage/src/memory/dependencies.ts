@@ -26,33 +26,6 @@ function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): 
   return linker;
 }
 
-/** Traces linked per turn of the event loop when linking ahead. */
-const TRACES_PER_TURN = 32;
-
-/**
- * Computes a block's links TRACES_PER_TURN traces per turn of the event loop and caches them,
- * unless the block changed meanwhile (then a query computes them when it needs them); then done().
- */
-export function linkAhead(index: MemoryIndex, id: number, block: Block, done: () => void): void {
-  const linker = new DependencyLinker();
-  const version = block.version;
-  let ord = Math.max(id << index.blockBits, index.firstLive);
-  const step = (): void => {
-    if (block.version !== version || index.blocks.get(id) !== block || block.links !== undefined) return done();
-    const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
-    for (const stop = Math.min(last + 1, ord + TRACES_PER_TURN); ord < stop; ord++) {
-      putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-    }
-    if (ord <= last) {
-      setImmediate(step);
-      return;
-    }
-    block.links = linker.link();
-    done();
-  };
-  setImmediate(step);
-}
-
 /** Computes and caches the links of a block (all its dated traces), unless cached already. */
 export function cachedLinks(index: MemoryIndex, id: number, block: Block): DependencyLink[] {
   if (block.links === undefined) {
@@ -74,4 +47,39 @@ export function dependencyLinks(index: MemoryIndex, endTs: number, lookback: num
     for (const l of links) parts.push(l);
   }
   return mergeDependencyLinks(parts);
+}
+
+/** Traces linked per slice when linking ahead. */
+const TRACES_PER_SLICE = 32;
+/** While spans keep arriving, linking ahead takes at most this share of the event loop. */
+const BUSY_SHARE = 0.1;
+/** Ingest counts as ongoing this long after the last accept (ms). */
+const BUSY_MS = 50;
+
+/**
+ * Computes a block's links TRACES_PER_SLICE traces at a time and caches them, unless the block
+ * changed meanwhile (then a query computes them when it needs them); then done(). Slices run
+ * back to back when the store is idle, and take at most BUSY_SHARE of the time while spans keep
+ * arriving: ingest comes first, and links not ready when asked for are computed then.
+ */
+export function linkAhead(index: MemoryIndex, id: number, block: Block, done: () => void): void {
+  const linker = new DependencyLinker();
+  const version = block.version;
+  let ord = Math.max(id << index.blockBits, index.firstLive);
+  const step = (): void => {
+    if (block.version !== version || index.blocks.get(id) !== block || block.links !== undefined) return done();
+    const started = performance.now();
+    const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
+    for (const stop = Math.min(last + 1, ord + TRACES_PER_SLICE); ord < stop; ord++) {
+      putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    }
+    if (ord > last) {
+      block.links = linker.link();
+      return done();
+    }
+    const now = performance.now();
+    if (now - index.lastAcceptAt > BUSY_MS) setImmediate(step);
+    else setTimeout(step, Math.ceil(((now - started) * (1 - BUSY_SHARE)) / BUSY_SHARE)).unref();
+  };
+  setImmediate(step);
 }

@@ -76,6 +76,8 @@ export class MemoryIndex {
   readonly autocomplete = new Map<string, Set<string>>();
   readonly autocompleteKeys: readonly string[];
   spanCount = 0;
+  /** performance.now() of the last accept (background work yields while spans keep coming). */
+  lastAcceptAt = Number.NEGATIVE_INFINITY;
   private evictedSinceSweep = 0;
   /** Computes and caches the links of a block a slice at a time, then calls done (set by the store). */
   linkAhead: ((id: number, block: Block, done: () => void) => void) | undefined = undefined;
@@ -162,6 +164,7 @@ export class MemoryIndex {
 
   /** Stores a prepared batch (its packer's delta already applied), then evicts the oldest traces while over maxSpans. */
   acceptPrepared(batch: PreparedBatch): void {
+    this.lastAcceptAt = performance.now();
     // Packed spans are appended per trace once per call, with one join, so each trace stays one
     // flat string (appending span by span would build a chain of cons strings).
     const pending = new Map<TraceEntry, string[]>();

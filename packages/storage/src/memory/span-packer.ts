@@ -17,13 +17,11 @@ const DEBUG = 1;
 const SHARED = 2;
 
 /** JSON text of an interned id or a string (ids and plain names need no escaping). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
+
 function json(v: number | string): string {
   if (typeof v === 'number') return String(v);
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(v);
-  }
-  return `"${v}"`;
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 
 function endpointFromInline(a: Packed[]): Endpoint {
