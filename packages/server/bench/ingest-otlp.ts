@@ -5,7 +5,8 @@
  * decode-only and decode + memory store rates of the same bodies, to show where time goes.
  *
  * Environment: BENCH_OTLP_SECONDS (default 5), BENCH_CONNECTIONS (16), BENCH_RABBIT_MESSAGES
- * (3000 bodies of 100 spans), BENCH_RABBIT_URI (amqp://guest:guest@127.0.0.1:5672; "" skips).
+ * (3000 bodies of 100 spans), BENCH_RABBIT_URI (amqp://guest:guest@127.0.0.1:5672; "" skips),
+ * BENCH_PROFILE=1 writes a CPU profile of each server to $TMPDIR/skein-bench-profiles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,7 +92,8 @@ async function stageRates(codec: SpanCodec, bodies: readonly Buffer[]): Promise<
 const queue = `skein-bench-${process.pid}-${Date.now().toString(36)}`;
 
 function startServer(): Promise<{ child: ChildProcess; url: string; otlpHttp: string; grpc: string }> {
-  const args = [join(ROOT, 'packages/server/bin/skein.js'), 'serve', '--port=0', '--host=127.0.0.1', '--storage=memory', '--mem-max-spans=20000000'];
+  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(tmpdir(), 'skein-bench-profiles')] : [];
+  const args = [...profile, join(ROOT, 'packages/server/bin/skein.js'), 'serve', '--port=0', '--host=127.0.0.1', '--storage=memory', '--mem-max-spans=20000000'];
   args.push('--otlp-http-port=0', '--grpc-port=0');
   if (RABBIT_URI !== '') args.push(`--rabbit-uri=${RABBIT_URI}`, `--rabbit-queue=${queue}`, '--rabbit-concurrency=8');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
