@@ -68,6 +68,7 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
       if (reply.batch?.delta !== undefined) this.applyPackerDelta(reply.batch.delta);
       const p = this.pending.get(reply.id);
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref(); // an idle worker never keeps the process alive
       p?.resolve(reply);
     });
     const fail = (why: string): void => {
@@ -86,6 +87,7 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
     if (this.closed) return Promise.reject(new ServerError('SHUTTING_DOWN', 503, 'the store is closed', { retryAfter: 5 }));
     const worker = this.worker ?? this.start();
     return new Promise<PrepareReply>((resolve, reject) => {
+      if (this.pending.size === 0) worker.ref(); // a reply is awaited: keep the process alive for it
       this.pending.set(message.id, { resolve, reject });
       worker.postMessage(message, transfer);
     });

@@ -276,7 +276,8 @@ export class MemoryIndex {
    * traces: the first getDependencies over a long window finds them ready.
    */
   private blockStarts(): void {
-    this.dropOldHashes();
+    // Every fourth block: the walk over recent sets is the cost, the budget is only a bound.
+    if (((this.nextOrd >> this.blockBits) & 3) === 0) this.dropOldHashes();
     const id = (this.nextOrd >> this.blockBits) - 2;
     if (id < 0 || this.linkAhead === undefined) return;
     this.toLink.push(id);
