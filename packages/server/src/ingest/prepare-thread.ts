@@ -6,8 +6,6 @@ import { ServerError } from './errors.js';
 import type { IngestOffload, OffloadedMessage } from './pipeline.js';
 import type { PrepareReply, PrepareRequest, PrepareThreadData, WorkerError } from './prepare-thread-protocol.js';
 
-const DAY_US = 86_400_000_000;
-
 interface Pending {
   resolve: (reply: PrepareReply) => void;
   reject: (err: unknown) => void;
@@ -51,9 +49,8 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
   private closed = false;
 
   constructor(options: InMemoryStorageOptions & { sampleRate: number }) {
-    const timeBase = options.timeBase ?? Math.floor((Date.now() * 1000) / DAY_US) * DAY_US;
     let self: ThreadedMemoryStorage | undefined;
-    super({ ...options, timeBase, preparer: (spans) => (self as ThreadedMemoryStorage).prepare(spans) });
+    super({ ...options, preparer: (spans) => (self as ThreadedMemoryStorage).prepare(spans) });
     self = this;
     this.sampleRate = options.sampleRate;
   }

@@ -16,8 +16,6 @@ export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   blockBits?: number;
   /** Tuning: hashes kept in all by the duplicate-check sets of recent traces. Default 262,144. */
   dedupeHashes?: number;
-  /** Base of the relative times of packed spans (µs). Default: the start of the current UTC day. */
-  timeBase?: number;
   /**
    * Prepares spans elsewhere (a worker thread owning the packer; see prepareBatch). When set,
    * accept() sends spans to it and this store's packer is a replica kept current by
@@ -26,7 +24,6 @@ export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   preparer?: (spans: readonly Span[]) => Promise<PreparedBatch>;
 }
 
-const DAY_US = 86_400_000_000;
 
 /** Error with a stable code for bad store options. */
 export class StorageOptionError extends Error {
@@ -52,8 +49,7 @@ export class InMemoryStorage implements Storage {
     }
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
-    const timeBase = options.timeBase ?? Math.floor((Date.now() * 1000) / DAY_US) * DAY_US;
-    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes, timeBase);
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes);
     this.preparer = options.preparer;
     const index = this.index;
     index.linkAhead = (id, block, done) => linkAhead(index, id, block, done);
@@ -69,9 +65,9 @@ export class InMemoryStorage implements Storage {
     else if (spans.length > 0) this.index.acceptPrepared(await this.preparer(spans));
   }
 
-  /** What a preparer must share with this store: the time base and the autocomplete keys. */
+  /** What a preparer must share with this store: the autocomplete keys. */
   get prepareSettings(): PrepareSettings {
-    return { timeBase: this.index.timeBase, autocompleteKeys: this.autocompleteKeys };
+    return { autocompleteKeys: this.autocompleteKeys };
   }
 
   /**

@@ -94,8 +94,6 @@ export class MemoryIndex {
     readonly blockBits: number = BLOCK_BITS,
     /** Hashes kept in all by the duplicate-check sets of recent traces. */
     readonly hashesKept: number = HASHES_KEPT,
-    /** Base of the relative times of packed spans (µs); a preparer on another thread must use the same. */
-    readonly timeBase: number = 0,
   ) {
     this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
@@ -189,14 +187,15 @@ export class MemoryIndex {
     let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(lowTraceId(traceId));
     if (e === undefined) {
       if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.blockStarts();
-      e = new TraceEntry(this.nextOrd, traceId, this.timeBase);
+      e = new TraceEntry(this.nextOrd, traceId, b.times[i * 4 + 3] as number);
       this.entries.push(e);
       this.byId.set(lowTraceId(traceId), e);
     }
     let packed = b.packed[i] as string;
     let hash = b.hashes?.[i];
-    if (traceId !== e.traceId) {
-      packed = this.packer.withTraceId(packed, traceId);
+    const base = b.times[i * 4 + 3] as number;
+    if (traceId !== e.traceId || base !== e.base) {
+      packed = this.packer.repack(packed, base - e.base, traceId === e.traceId ? undefined : traceId);
       hash = undefined;
     }
     let list = pending.get(e);
@@ -210,10 +209,10 @@ export class MemoryIndex {
     const block = this.block(ord);
     block.links = undefined;
     block.version++;
-    const ts = b.times[i * 3] as number;
-    const duration = b.times[i * 3 + 1] as number;
+    const ts = b.times[i * 4] as number;
+    const duration = b.times[i * 4 + 1] as number;
     if (ts === ts) {
-      if (b.times[i * 3 + 2] === 0) {
+      if (b.times[i * 4 + 2] === 0) {
         if ((e.flags & HAS_ROOT) === 0 || ts < e.ts) {
           e.ts = ts;
           e.flags |= HAS_ROOT;

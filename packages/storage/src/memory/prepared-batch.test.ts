@@ -63,4 +63,19 @@ describe('prepared batches', () => {
     for (const s of [many[0], many[149], many[299]] as Span[]) expect(await store.getTrace(s.traceId)).toEqual([s]);
     expect(await store.getValues('env')).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
   });
+
+  it('keeps a trace whose spans fall in different time-base windows whole, and still drops their duplicates', async () => {
+    for (const store of [new InMemoryStorage(), storeWithRemotePacker()]) {
+      const window = 2 ** 31;
+      const start = Math.ceil(1_700_000_000_000_000 / window) * window - 5; // 5 µs before a window starts
+      const root = span('c1', '1', { timestamp: start, annotations: [{ timestamp: start + 10, value: 'late' }] });
+      const child = span('c1', '2', { parentId: pad('1'), timestamp: start + 7, annotations: [{ timestamp: start - 1, value: 'early' }] });
+      const { timestamp: _none, ...loose } = span('c1', '3', { parentId: pad('1'), annotations: [{ timestamp: start + window, value: 'later' }] });
+      await store.accept([root]);
+      await store.accept([child, loose]);
+      await store.accept([child, loose, root]); // duplicates, packed from other windows than the trace's
+      const byId = (list: Span[]): Span[] => [...list].sort((x, y) => x.id.localeCompare(y.id));
+      expect(byId(await store.getTrace('c1'))).toEqual(byId([root, child, loose]));
+    }
+  });
 });

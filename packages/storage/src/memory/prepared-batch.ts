@@ -12,13 +12,16 @@ export interface PreparedBatch {
   /** Spans in the batch. */
   count: number;
   traceIds: string[];
-  /** Each span packed with its own trace id and the store's time base. */
+  /** Each span packed with its own trace id, its times relative to its base (see times). */
   packed: string[];
   /** Local service, span name and remote service of each span ('' when absent). */
   services: string[];
   names: string[];
   remotes: string[];
-  /** Three per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0. */
+  /**
+   * Four per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0,
+   * and the base its packed times are relative to (see timeBase).
+   */
   times: Float64Array;
   /** spanHash of each packed string (duplicate checks), when prepared off the store's thread; else computed when needed. */
   hashes?: Int32Array;
@@ -33,11 +36,24 @@ export interface PreparedBatch {
 
 /** Settings a preparer must share with the store it prepares for. */
 export interface PrepareSettings {
-  /** Base of the relative times in packed spans (µs): the store's. */
-  timeBase: number;
   /** Hash every packed span here (worth it on another thread; the store's thread hashes only what it must). */
   hashSpans?: boolean;
   autocompleteKeys: readonly string[];
+}
+
+/** Width of the windows time bases are taken from (µs, about 36 minutes). */
+const WINDOW = 2 ** 31;
+
+/**
+ * The base of a span's packed times: the start of the window its timestamp (else its first
+ * annotation's) falls in. A function of the span alone, so a packer needs to know nothing of the
+ * trace it joins, equal spans pack alike, and times relative to it stay small integers, which
+ * V8 writes and reads several times faster than larger numbers. A trace is kept relative to its
+ * first span's base; the rare span of another window is rebased when stored.
+ */
+export function timeBase(span: Span): number {
+  const anchor = span.timestamp ?? span.annotations?.[0]?.timestamp ?? 0;
+  return Math.floor(anchor / WINDOW) * WINDOW;
 }
 
 /** Prepares spans with this packer (on whichever thread owns it). */
@@ -45,7 +61,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const n = spans.length;
   const traceIds = new Array<string>(n), packed = new Array<string>(n);
   const services = new Array<string>(n), names = new Array<string>(n), remotes = new Array<string>(n);
-  const times = new Float64Array(n * 3);
+  const times = new Float64Array(n * 4);
   const hashes = settings.hashSpans === true ? new Int32Array(n) : undefined;
   const termEnds = new Int32Array(n);
   let terms = new Int32Array(Math.max(64, n * 16));
@@ -57,16 +73,18 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;
     traceIds[i] = span.traceId;
-    const p = packer.pack(span, span.traceId, settings.timeBase);
+    const base = timeBase(span);
+    const p = packer.pack(span, span.traceId, base);
     packed[i] = p;
     if (hashes !== undefined) hashes[i] = spanHash(p);
     const service = span.localEndpoint?.serviceName ?? '';
     services[i] = service;
     names[i] = span.name ?? '';
     remotes[i] = span.remoteEndpoint?.serviceName ?? '';
-    times[i * 3] = span.timestamp ?? Number.NaN;
-    times[i * 3 + 1] = span.duration ?? Number.NaN;
-    times[i * 3 + 2] = span.parentId === undefined ? 0 : 1;
+    times[i * 4] = span.timestamp ?? Number.NaN;
+    times[i * 4 + 1] = span.duration ?? Number.NaN;
+    times[i * 4 + 2] = span.parentId === undefined ? 0 : 1;
+    times[i * 4 + 3] = base;
     if (service !== lastService) {
       lastService = service;
       qualifier = service === '' ? 0 : hash32(service);

@@ -177,13 +177,19 @@ export class SpanPacker {
   }
 
   /**
-   * A packed span (packed with its own trace id) as pack() writes it into a trace stored under
-   * another form of the id (64 and 128-bit forms of one trace): with its own id as field 11.
+   * A packed span as pack() writes it into a trace whose times are relative to a base `shift`
+   * µs lower, and (with traceId) whose spans are stored under another form of the id (64 and
+   * 128-bit forms of one trace): then with its own id as field 11.
    */
-  withTraceId(packed: string, traceId: string): string {
+  repack(packed: string, shift: number, traceId?: string): string {
     const a = JSON.parse(packed) as Packed[];
-    while (a.length < 11) a.push(0);
-    a.push(traceId);
+    if (typeof a[4] === 'number') a[4] += shift;
+    const ann = a[8];
+    if (Array.isArray(ann)) for (let i = 0; i < ann.length; i += 2) ann[i] = (ann[i] as number) + shift;
+    if (traceId !== undefined) {
+      while (a.length < 11) a.push(0);
+      a.push(traceId);
+    }
     return JSON.stringify(a);
   }
 
