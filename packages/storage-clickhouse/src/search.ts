@@ -34,7 +34,7 @@ export function windowQuery(t: Tables, key: string, begin: number, end: number, 
  * different spans may meet different conditions. Spans are read from the days around the window
  * (a day either side): a trace is expected to lie within a day of its start.
  */
-export function matchingQuery(t: Tables, key: string, r: QueryRequest): string | undefined {
+export function matchingQuery(t: Tables, key: string, r: QueryRequest, sinceUs?: number): string | undefined {
   const conds: string[] = [];
   if (r.remoteServiceName !== undefined) conds.push(`remote_service = ${str(r.remoteServiceName)}`);
   if (r.spanName !== undefined) conds.push(`name = ${str(r.spanName)}`);
@@ -51,12 +51,14 @@ export function matchingQuery(t: Tables, key: string, r: QueryRequest): string |
   if (r.serviceName === undefined && conds.length === 0) return undefined;
   const first = dayOf((r.endTs - r.lookback) * 1000) - 1;
   const last = dayOf(r.endTs * 1000) + 1;
-  const where = [`day >= ${int(Math.max(0, first))} AND day <= ${int(last)}`];
-  if (r.serviceName !== undefined) where.push(`local_service = ${str(r.serviceName)}`);
+  // Cheap sort-key and time columns first (PREWHERE): the tag arrays are read only for the rows left.
+  const prewhere = [`day >= ${int(Math.max(0, first))} AND day <= ${int(last)}`];
+  if (r.serviceName !== undefined) prewhere.push(`local_service = ${str(r.serviceName)}`);
+  if (sinceUs !== undefined) prewhere.push(`ts >= ${int(Math.max(0, sinceUs - SKEW_SLACK_US))}`);
   // Rows meeting no condition cannot help a trace match: filter them out before grouping.
-  if (conds.length > 0) where.push(`(${conds.map((c) => `(${c})`).join(' OR ')})`);
+  const where = conds.length > 0 ? ` WHERE ${conds.map((c) => `(${c})`).join(' OR ')}` : '';
   const having = conds.length <= 1 ? '1' : conds.map((c) => `countIf(${c}) > 0`).join(' AND ');
-  return `SELECT ${key} FROM ${t.spansLocal} WHERE ${where.join(' AND ')} GROUP BY ${key} HAVING ${having}`;
+  return `SELECT ${key} FROM ${t.spansLocal} PREWHERE ${prewhere.join(' AND ')}${where} GROUP BY ${key} HAVING ${having}`;
 }
 
 /** One trace found by a search: its key (hex via lower(hex())), start and day range. */
@@ -68,10 +70,26 @@ export interface FoundTrace {
   d1: number;
 }
 
-/** The newest `limit` traces matching a request, newest first. */
-export function searchQuery(t: Tables, strict: boolean, r: QueryRequest): string {
+/**
+ * How far before a trace's start its spans are looked for when a search reads only the newest
+ * slice of its window (µs): spans earlier than their trace's start by more (clock skew beyond an
+ * hour) can hide a trace from a slice; the last attempt reads the whole window.
+ */
+const SKEW_SLACK_US = 3_600_000_000;
+
+/** Fractions of the lookback a search reads, newest first, until it has `limit` traces. */
+export const SEARCH_SLICES = [1 / 16, 1 / 4, 1] as const;
+
+/**
+ * The newest `limit` traces matching a request, newest first, among those starting at or after
+ * sinceUs (the whole window when absent). Every span of a trace starts at or after the trace
+ * (skew aside), so a trace starting in the slice is found by reading the spans of the slice, and
+ * if `limit` traces start there, no older trace can rank among them.
+ */
+export function searchQuery(t: Tables, strict: boolean, r: QueryRequest, sinceUs?: number): string {
   const key = traceKey(strict);
-  const inner = windowQuery(t, key, (r.endTs - r.lookback) * 1000, r.endTs * 1000, matchingQuery(t, key, r));
+  const begin = Math.max((r.endTs - r.lookback) * 1000, sinceUs ?? Number.NEGATIVE_INFINITY);
+  const inner = windowQuery(t, key, begin, r.endTs * 1000, matchingQuery(t, key, r, sinceUs));
   const hi = strict ? ', lower(hex(trace_hi)) AS hi' : '';
   return `SELECT lower(hex(trace_lo)) AS lo${hi}, tts, d0, d1 FROM (${inner})
     ORDER BY tts DESC, trace_lo DESC LIMIT ${int(Math.max(0, Math.floor(r.limit)))}`;
