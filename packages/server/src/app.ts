@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { ServerError } from './ingest/errors.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import type { RejectReason, SkeinMetrics } from './observability/metrics.js';
+import type { Collector } from './collector/registry.js';
 import { registerObservability } from './observability/routes.js';
 import { registerQueryRoutes } from './query/routes.js';
 import { findUiDist, registerUi } from './ui-static.js';
@@ -27,6 +28,8 @@ export interface AppParts {
   metrics: SkeinMetrics;
   /** The built UI's folder; undefined finds @skein/ui's, null serves no UI files. */
   uiDir?: string | null | undefined;
+  /** The collectors beyond the HTTP app, once made (their health goes into /health). */
+  collectors?: () => readonly Collector[];
 }
 
 /** The Fastify app: raw bodies, CORS, collector, query API, health/info/metrics and the UI. */
@@ -48,7 +51,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | ServerError | Error, request, reply) => {
     sendError(toServerError(error, config.maxBody), request, reply, pipeline);
   });
-  registerObservability(app, storage, metrics);
+  registerObservability(app, storage, metrics, parts.collectors);
   registerHttpCollector(app, pipeline);
   registerQueryRoutes(app, {
     storage,

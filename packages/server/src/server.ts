@@ -48,8 +48,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     maxQueueBytes: config.ingestQueueBytes,
   });
   const ingest = pipeline;
-  const app = await buildApp({ config, storage, pipeline, metrics, uiDir: options.uiDir });
   const collectors: Collector[] = [];
+  const app = await buildApp({ config, storage, pipeline, metrics, uiDir: options.uiDir, collectors: () => collectors });
   for (const factory of COLLECTOR_FACTORIES) {
     const collector = await factory({ config, pipeline, metrics, app });
     if (collector !== undefined) collectors.push(collector);

@@ -174,6 +174,32 @@ describe('RabbitMQ collector (in-process servers)', () => {
     await publish(queue, ZIPKIN_JSON_V2.encode(kitSpans(trace(0x304, 2), 3)));
     await eventually('a message after the reconnect', async () => (await distinctSpans(server.url, [trace(0x304, 2)])) === 3);
   }, 60_000);
+
+  it('reports the consumer in /health: DOWN with the reason while it cannot reconnect, UP once it can', async () => {
+    const queue = newQueue('health');
+    const server = await start(queue);
+    const health = async (): Promise<{ status: number; body: { status: string; collectors?: { rabbitmq?: { ok: boolean; error?: string } } } }> => {
+      const res = await fetch(`${server.url}/health`);
+      return { status: res.status, body: (await res.json()) as never };
+    };
+    expect(await health()).toMatchObject({ status: 200, body: { status: 'UP', collectors: { rabbitmq: { ok: true } } } });
+    // The queue goes away (the consumer is cancelled and reconnects), and comes back declared
+    // with other arguments, which the consumer's own declaration is refused against.
+    const other = await conn.createChannel();
+    await other.deleteQueue(queue);
+    await other.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 7 } });
+    let down: Awaited<ReturnType<typeof health>> | undefined;
+    await eventually('health DOWN', async () => (down = await health()).status === 503);
+    expect(down?.body.status).toBe('DOWN');
+    expect(down?.body.collectors?.rabbitmq?.ok).toBe(false);
+    expect(down?.body.collectors?.rabbitmq?.error).toMatch(/not consuming from RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672, queue skein-test-health/);
+    await eventually('the reason of the failed reconnect', async () => /PRECONDITION/.test((await health()).body.collectors?.rabbitmq?.error ?? ''));
+    await other.deleteQueue(queue);
+    await other.close();
+    await eventually('health UP again', async () => (await health()).status === 200);
+    await publish(queue, ZIPKIN_JSON_V2.encode(kitSpans(trace(0x305, 1), 2)));
+    await eventually('a message after recovering', async () => (await distinctSpans(server.url, [trace(0x305, 1)])) === 2);
+  }, 60_000);
 });
 
 describe('RabbitMQ collector in a `skein serve` process killed with SIGKILL', () => {

@@ -50,11 +50,19 @@ export class RabbitConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   /** Connections made so far (1 after start; more after reconnects). */
   connections = 0;
+  /** Why the connection was lost or the last reconnect failed. */
+  private lastError = 'not started';
 
   constructor(pipeline: IngestPipeline, settings: RabbitSettings) {
     this.pipeline = pipeline;
     this.s = settings;
     this.dlq = `${settings.queue}.dlq`;
+  }
+
+  /** Whether it is consuming now (false while it reconnects), with why not. */
+  check(): { ok: boolean; error?: string } {
+    if (this.consumer !== undefined) return { ok: true };
+    return { ok: false, error: `not consuming from RabbitMQ at ${redactUri(this.s.uri)}, queue ${this.s.queue}: ${this.closing ? 'closed' : `reconnecting (${this.lastError})`}` };
   }
 
   /** Connects and starts consuming; rejects when the first connection fails. */
@@ -106,6 +114,7 @@ export class RabbitConsumer {
       this.consumer = undefined;
     }
     if (this.closing) return;
+    this.lastError = 'the connection was lost';
     console.error(`skein: RabbitMQ connection to ${redactUri(this.s.uri)} lost; reconnecting`);
     this.scheduleReconnect(100);
   }
@@ -117,7 +126,10 @@ export class RabbitConsumer {
       if (this.closing) return;
       this.connect().then(
         () => console.error(`skein: RabbitMQ reconnected to ${redactUri(this.s.uri)}`),
-        () => this.scheduleReconnect(Math.min(delay * 2, 5000)),
+        (err: unknown) => {
+          this.lastError = err instanceof Error ? err.message : String(err);
+          this.scheduleReconnect(Math.min(delay * 2, 5000));
+        },
       );
     }, delay);
   }
@@ -204,5 +216,5 @@ export function rabbitmqCollector(parts: CollectorParts): Collector | undefined 
     concurrency: config.rabbitConcurrency,
     maxBody: config.maxBody,
   });
-  return { name: 'rabbitmq', start: () => consumer.start(), close: () => consumer.close() };
+  return { name: 'rabbitmq', start: () => consumer.start(), close: () => consumer.close(), check: () => consumer.check() };
 }

@@ -17,6 +17,8 @@ export interface Collector {
   start(): Promise<string>;
   /** Stops receiving new messages and finishes the ones in flight. */
   close(): Promise<void>;
+  /** Whether it can receive right now, for /health (collectors that cannot lose their source omit it). */
+  check?(): { ok: boolean; error?: string };
 }
 
 /** What a collector is built from. */
