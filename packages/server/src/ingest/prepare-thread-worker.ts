@@ -16,7 +16,7 @@ const packer = new SpanPacker();
 if (data.seed !== undefined) packer.applyDelta(data.seed);
 packer.takeDelta();
 const sampler = new CollectorSampler(data.sampleRate);
-const settings = { ...data.settings, hashSpans: true };
+const settings = data.settings;
 
 function describe(err: unknown): WorkerError {
   if (err instanceof SpanValidationError) {
@@ -32,7 +32,6 @@ function reply(id: number, received: number, spans: readonly Span[]): void {
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
   const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer] as ArrayBuffer[];
-  if (batch.hashes !== undefined) transfer.push(batch.hashes.buffer as ArrayBuffer);
   const message: PrepareReply = { id, received, batch };
   parentPort?.postMessage(message, transfer);
 }

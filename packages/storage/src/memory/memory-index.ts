@@ -192,14 +192,12 @@ export class MemoryIndex {
       this.byId.set(lowTraceId(traceId), e);
     }
     let packed = b.packed[i] as string;
-    let hash = b.hashes?.[i];
     const base = b.times[i * 4 + 3] as number;
     if (traceId !== e.traceId || base !== e.base) {
       packed = this.packer.repack(packed, base - e.base, traceId === e.traceId ? undefined : traceId);
-      hash = undefined;
     }
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, hash, list)) return e;
+    if (this.isDuplicate(e, packed, list)) return e;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
@@ -235,9 +233,9 @@ export class MemoryIndex {
    * hash and one set lookup, and only a hash already seen (a duplicate or a collision) is checked
    * against the stored data.
    */
-  private isDuplicate(e: TraceEntry, packed: string, hash: number | undefined, pending: string[] | undefined): boolean {
+  private isDuplicate(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
     if (e.count === 0) return false;
-    const h = hash ?? spanHash(packed); // a small integer: no heap number per lookup
+    const h = spanHash(packed); // a small integer: no heap number per lookup
     const hashes = e.hashes ?? this.buildHashes(e, pending);
     if (!hashes.has(h)) {
       hashes.add(h);

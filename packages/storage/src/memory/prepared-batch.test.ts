@@ -15,7 +15,7 @@ function storeWithRemotePacker(options: InMemoryStorageOptions = {}): InMemorySt
   const remote = new SpanPacker();
   let store: InMemoryStorage | undefined = undefined;
   const preparer = async (spans: readonly Span[]): Promise<PreparedBatch> => {
-    const batch = prepareBatch(remote, spans, { ...(store as InMemoryStorage).prepareSettings, hashSpans: true });
+    const batch = prepareBatch(remote, spans, (store as InMemoryStorage).prepareSettings);
     const delta = remote.takeDelta();
     if (delta !== undefined) batch.delta = delta;
     const received = structuredClone(batch);

@@ -1,5 +1,5 @@
 import type { Span } from '@skein/model';
-import { bareHash, hash32, keyHash, pairHash, qualifiedHash, spanHash } from './posting-list.js';
+import { bareHash, hash32, keyHash, pairHash, qualifiedHash } from './posting-list.js';
 import type { PackerDelta, SpanPacker } from './span-packer.js';
 
 /**
@@ -23,8 +23,6 @@ export interface PreparedBatch {
    * and the base its packed times are relative to (see timeBase).
    */
   times: Float64Array;
-  /** spanHash of each packed string (duplicate checks), when prepared off the store's thread; else computed when needed. */
-  hashes?: Int32Array;
   /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
   terms: Int32Array;
   termEnds: Int32Array;
@@ -36,8 +34,6 @@ export interface PreparedBatch {
 
 /** Settings a preparer must share with the store it prepares for. */
 export interface PrepareSettings {
-  /** Hash every packed span here (worth it on another thread; the store's thread hashes only what it must). */
-  hashSpans?: boolean;
   autocompleteKeys: readonly string[];
 }
 
@@ -62,7 +58,6 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const traceIds = new Array<string>(n), packed = new Array<string>(n);
   const services = new Array<string>(n), names = new Array<string>(n), remotes = new Array<string>(n);
   const times = new Float64Array(n * 4);
-  const hashes = settings.hashSpans === true ? new Int32Array(n) : undefined;
   const termEnds = new Int32Array(n);
   let terms = new Int32Array(Math.max(64, n * 16));
   let t = 0;
@@ -76,7 +71,6 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     const base = timeBase(span);
     const p = packer.pack(span, span.traceId, base);
     packed[i] = p;
-    if (hashes !== undefined) hashes[i] = spanHash(p);
     const service = span.localEndpoint?.serviceName ?? '';
     services[i] = service;
     names[i] = span.name ?? '';
@@ -126,6 +120,5 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const batch: PreparedBatch = {
     count: n, traceIds, packed, services, names, remotes, times, terms: terms.slice(0, t), termEnds, autocomplete,
   };
-  if (hashes !== undefined) batch.hashes = hashes;
   return batch;
 }
