@@ -13,11 +13,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OTLP_PROTO, ZIPKIN_JSON_V2, type SpanCodec } from '@skein/codec';
+import { OTLP_PROTO, ZIPKIN_JSON_V2 } from '@skein/codec';
 import type { Span } from '@skein/model';
 import { InMemoryStorage } from '@skein/storage';
 import { makeBodies } from './ingest-data.js';
 import type { BodyIndex, OtlpLoadResult, OtlpLoadSettings } from './ingest-otlp-load.js';
+import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_OTLP_SECONDS ?? 5);
@@ -69,25 +70,6 @@ function writeBodies(name: string, bodies: Buffer[], offsets: (b: Buffer, i: num
 }
 const jsonFiles = writeBodies('json', jsonBodies, (b) => ({ hex: hexOffsets(b), bin: [] }));
 const protoFiles = writeBodies('proto', protoBodies, (b, i) => ({ hex: [], bin: binOffsets(b, spanLists[i] ?? []) }));
-
-/** Single-core spans/s of a codec's decode alone, and of decode + memory store accept. */
-async function stageRates(codec: SpanCodec, bodies: readonly Buffer[]): Promise<{ decode: number; store: number }> {
-  let spans = 0;
-  let start = performance.now();
-  for (let pass = 0; pass < 3; pass++) for (const b of bodies) spans += codec.decode(b).length;
-  const decode = spans / ((performance.now() - start) / 1000);
-  const store = new InMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 5_000_000 });
-  spans = 0;
-  start = performance.now();
-  for (const b of bodies) {
-    const decoded = codec.decode(b);
-    await store.accept(decoded);
-    spans += decoded.length;
-  }
-  const stored = spans / ((performance.now() - start) / 1000);
-  await store.close();
-  return { decode, store: stored };
-}
 
 const queue = `skein-bench-${process.pid}-${Date.now().toString(36)}`;
 

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZIPKIN_JSON_V2 } from '@skein/codec';
-import { InMemoryStorage } from '@skein/storage';
 import { makeBodies } from './ingest-data.js';
 import type { LoadResult, LoadSettings } from './ingest-load.js';
+import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -34,26 +34,6 @@ function jsonParseRate(bodies: readonly string[], seconds: number): number {
     for (let k = 0; k < 20; k++) spans += (JSON.parse(bodies[i++ % bodies.length] as string) as unknown[]).length;
   }
   return spans / ((performance.now() - start) / 1000);
-}
-
-/** Single-core rate of the codec alone, and of codec + memory store (one pass, fresh store). */
-async function stageRates(bodies: readonly string[]): Promise<{ decode: number; store: number }> {
-  const bufs = bodies.map((b) => Buffer.from(b));
-  let spans = 0;
-  let start = performance.now();
-  for (let pass = 0; pass < 3; pass++) for (const b of bufs) spans += ZIPKIN_JSON_V2.decode(b).length;
-  const decode = spans / ((performance.now() - start) / 1000);
-  const store = new InMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 5_000_000 });
-  spans = 0;
-  start = performance.now();
-  for (const b of bufs) {
-    const decoded = ZIPKIN_JSON_V2.decode(b);
-    await store.accept(decoded);
-    spans += decoded.length;
-  }
-  const stored = spans / ((performance.now() - start) / 1000);
-  await store.close();
-  return { decode, store: stored };
 }
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
@@ -135,7 +115,7 @@ const traceFound = samples.length > 0 && tracesFound === samples.length;
 child.kill('SIGTERM');
 const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 const parseAfter = jsonParseRate(bodies, 3);
-const stages = await stageRates(bodies);
+const stages = await stageRates(ZIPKIN_JSON_V2, bodies.map((b) => Buffer.from(b)));
 rmSync(dir, { recursive: true, force: true });
 
 const e2e = load.spansAccepted / (load.elapsedMs / 1000);
