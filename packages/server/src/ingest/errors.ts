@@ -19,6 +19,7 @@ export class ServerError extends SkeinError {
 export const SERVER_ERROR_CODES = {
   INGEST_QUEUE_FULL: 'too many spans are being stored; retry after the Retry-After delay',
   STORAGE_UNAVAILABLE: 'the store failed to accept the spans; nothing of the request was stored',
+  INGEST_THREAD_FAILED: 'the memory store\'s ingest thread died while decoding the message; nothing of it was stored',
   SHUTTING_DOWN: 'the server is shutting down',
   BODY_TOO_LARGE: 'the body (after gzip inflation) is larger than --max-body',
   BODY_GZIP_MALFORMED: 'Content-Encoding is gzip but the body is not valid gzip',

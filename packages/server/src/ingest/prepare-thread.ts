@@ -31,8 +31,13 @@ function rebuild(e: WorkerError): Error {
     case 'skein':
       return new SkeinError(e.code, e.message);
     default:
-      return new ServerError('INGEST_THREAD_FAILED', 503, `the ingest thread failed, nothing was stored: ${e.message}`, { retryAfter: 1 });
+      return new Error(e.message); // what the codec threw, as it would surface on the event loop
   }
+}
+
+/** The error of every message a worker held when it died: transient, so senders retry. */
+function threadFailed(why: string): ServerError {
+  return new ServerError('INGEST_THREAD_FAILED', 503, `the ingest thread failed, nothing was stored: ${why}`, { retryAfter: 1 });
 }
 
 /**
@@ -70,7 +75,7 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
     });
     const fail = (why: string): void => {
       if (this.worker === worker) this.worker = undefined;
-      const err = rebuild({ kind: 'internal', code: 'INTERNAL', message: why });
+      const err = threadFailed(why);
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
