@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
 import { createServer } from '../server.js';
 import { startTestServer, type TestServer } from '../testing.js';
+import { ThreadedMemoryStorage } from '../ingest/prepare-thread.js';
 import { ControlledStore, kitSpans, randomBytes } from './otlp-http-test-kit.js';
 
 // A real RabbitMQ (127.0.0.1:5672, guest/guest) and a real amqplib publisher. Every test uses
@@ -135,6 +136,30 @@ describe('RabbitMQ collector (in-process servers)', () => {
     expect((await ch.checkQueue(queue)).messageCount).toBe(0);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/skein_collector_messages_rejected_total\{transport="rabbitmq",reason="invalid"\} 7/);
+  });
+
+  it('goes through the memory store ingest thread alike: every format stored, malformed messages dead-lettered with their codes', async () => {
+    const queue = newQueue('thread');
+    const server = await startTestServer({ rabbitUri: URI, rabbitQueue: queue, rabbitConcurrency: 4, maxBody: 64 * 1024, storage: 'memory', ingestThread: true });
+    servers.push(server);
+    expect(server.server.storage).toBeInstanceOf(ThreadedMemoryStorage);
+    const ids = Array.from({ length: 8 }, (_, i) => trace(0x306, i));
+    for (const [i, id] of ids.entries()) await publish(queue, (FORMATS[i % 4] as SpanCodec).encode(kitSpans(id, 4)));
+    const bad: [Uint8Array, string][] = [
+      [randomBytes(7, 200), 'BODY_MALFORMED'],
+      [ZIPKIN_JSON_V2.encode(kitSpans(trace(0x306, 20), 3)).subarray(0, 50), 'JSON_MALFORMED'],
+      [Buffer.from('[{"traceId":"zz","id":"1","tags":{}}]'), 'SPAN_INVALID_TRACE_ID'],
+    ];
+    for (const [body] of bad) await publish(queue, body);
+    await eventually('32 spans', async () => (await distinctSpans(server.url, ids)) === 32);
+    await eventually('3 dead letters', async () => (await ch.checkQueue(`${queue}.dlq`)).messageCount === bad.length);
+    const codes = new Map<string, string>();
+    for (let i = 0; i < bad.length; i++) {
+      const msg = await ch.get(`${queue}.dlq`, { noAck: true });
+      if (msg === false) throw new Error('dead letter missing');
+      codes.set(msg.content.toString('base64'), String(msg.properties.headers?.['x-skein-error-code']));
+    }
+    for (const [body, code] of bad) expect(codes.get(Buffer.from(body).toString('base64'))).toBe(code);
   });
 
   it('keeps a message the store failed on in the queue and stores it once the store is back', async () => {
