@@ -11,7 +11,21 @@ export const FIXED32 = 5;
  * looking up the encoding: called directly they cost a fifth less per string, on the hot path of
  * every protobuf decode. Bounds are checked by the reader before they are called.
  */
-type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
+type SlicingBuffer = Buffer & {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+};
+
+/** Longest string the short-string cache holds (bytes). */
+const CACHED_MAX = 32;
+/**
+ * Recently decoded short ASCII strings by a hash of their bytes. Attribute keys, span names and
+ * common values repeat in every message: a hit costs a byte comparison instead of a native call
+ * and a new string, and the same string object keeps its hash (and, as a property key, its
+ * internalized form) from message to message.
+ */
+const cache: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
 
 /**
  * A bounds-checked protobuf wire reader over one buffer. Every read checks the bytes left, so a
@@ -171,7 +185,28 @@ export class ProtoReader {
     const len = this.length();
     const start = this.pos;
     this.pos = start + len;
-    return len === 0 ? '' : this.buffer.utf8Slice(start, start + len);
+    if (len === 0) return '';
+    if (len > CACHED_MAX) return this.buffer.utf8Slice(start, start + len);
+    const buf = this.buf;
+    const end = start + len;
+    let h = len;
+    let bits = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      bits |= b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    if (bits >= 0x80) return this.buffer.utf8Slice(start, end);
+    const slot = (h ^ (h >>> 15)) & 4095;
+    const c = cache[slot];
+    if (c !== undefined && c.length === len) {
+      let i = 0;
+      while (i < len && c.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return c;
+    }
+    const s = this.buffer.latin1Slice(start, end); // ASCII: the same text, without UTF-8 decoding
+    cache[slot] = s;
+    return s;
   }
 
   /** Reads length-delimited bytes as lower-hex ('' when empty). */
