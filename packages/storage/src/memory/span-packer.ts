@@ -24,6 +24,22 @@ function json(v: number | string): string {
   return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 
+/**
+ * Sorts tag keys in place as Array.prototype.sort() would (by UTF-16 code units): an insertion
+ * sort, several times faster for the handful of keys a span has.
+ */
+function sortKeys(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+}
+
 function endpointFromInline(a: Packed[]): Endpoint {
   const e: Endpoint = {};
   if (typeof a[0] === 'string') e.serviceName = a[0];
@@ -201,7 +217,7 @@ export class SpanPacker {
     if (t !== undefined) {
       const keys = Object.keys(t);
       if (keys.length > 0) {
-        if (keys.length > 1) keys.sort();
+        sortKeys(keys);
         tags = '[';
         for (let i = 0; i < keys.length; i++) {
           const k = keys[i] as string;
@@ -225,7 +241,8 @@ export class SpanPacker {
     const flags = (span.debug === true ? DEBUG : 0) | (span.shared === true ? SHARED : 0);
     // A server's remote endpoint is usually the caller's ephemeral port: not worth interning.
     const internRemote = span.kind !== 'SERVER' && span.kind !== 'CONSUMER';
-    let out = `[${json(span.id)},${span.parentId === undefined ? 0 : json(span.parentId)},`
+    // Ids are normalized lower-case hex: nothing to escape.
+    let out = `["${span.id}",${span.parentId === undefined ? 0 : `"${span.parentId}"`},`
       + `${span.kind === undefined ? 0 : KIND_CODE[span.kind]},${span.name === undefined ? 0 : json(this.names.intern(span.name))},`
       + `${span.timestamp === undefined ? 'null' : span.timestamp - base},${span.duration ?? 0},`
       + `${this.packEndpoint(span.localEndpoint, true)},${this.packEndpoint(span.remoteEndpoint, internRemote)}`;
