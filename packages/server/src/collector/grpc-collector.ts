@@ -38,7 +38,7 @@ export const ZIPKIN_SPAN_SERVICE: ServiceDefinition = {
 function handler(pipeline: IngestPipeline, codec: SpanCodec, transport: string, maxBody: number) {
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     const body = call.request;
-    const done = body.length === 0 ? pipeline.ingest([], transport, 0) : pipeline.ingestMessage(body, codec, transport);
+    const done = body.length === 0 ? pipeline.ingest([], transport, 0) : pipeline.ingestMessage(body, codec, transport, true);
     done.then(
       () => callback(null, EMPTY),
       (error: unknown) => {

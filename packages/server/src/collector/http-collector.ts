@@ -60,7 +60,7 @@ export function registerHttpCollector(app: FastifyInstance, pipeline: IngestPipe
     }
     const body = request.body as Buffer | undefined;
     if (body === undefined || body.length === 0) await pipeline.ingest([], HTTP_TRANSPORT, 0);
-    else await pipeline.ingestMessage(body, codec, HTTP_TRANSPORT);
+    else await pipeline.ingestMessage(body, codec, HTTP_TRANSPORT, true);
     reply.code(202).send();
   };
   const config = { transport: HTTP_TRANSPORT };

@@ -58,7 +58,7 @@ export function registerOtlpHttpRoute(app: FastifyInstance, pipeline: IngestPipe
       }
       const body = request.body as Buffer | undefined;
       if (body === undefined || body.length === 0) await pipeline.ingest([], OTLP_HTTP_TRANSPORT, 0);
-      else await pipeline.ingestMessage(body, format.codec, OTLP_HTTP_TRANSPORT);
+      else await pipeline.ingestMessage(body, format.codec, OTLP_HTTP_TRANSPORT, true);
       // All or nothing: spans the collector sampled out are dropped by choice, not rejected,
       // so the answer never carries partial_success.
       reply.code(200).type(format.contentType).send(Buffer.from(exportTraceResponse(format.encoding)));

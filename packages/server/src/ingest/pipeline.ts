@@ -17,8 +17,11 @@ export interface OffloadedMessage {
 
 /** Decodes messages on another thread (ThreadedMemoryStorage): the pipeline then only bounds and stores. */
 export interface IngestOffload {
-  /** Decodes and samples one message with the pipeline's sample rate; rejects like codec.decode. */
-  decode(body: Uint8Array, codec: SpanCodec): Promise<OffloadedMessage>;
+  /**
+   * Decodes and samples one message with the pipeline's sample rate; rejects like codec.decode.
+   * With owned, the body's memory may be taken (the caller never reads the body again).
+   */
+  decode(body: Uint8Array, codec: SpanCodec, owned?: boolean): Promise<OffloadedMessage>;
 }
 
 /** Settings of the ingest pipeline. */
@@ -79,15 +82,19 @@ export class IngestPipeline {
     return { spans: this.spans, bytes: this.bytes };
   }
 
-  /** Decodes one message with codec and stores its spans; `body` is already inflated. */
-  async ingestMessage(body: Uint8Array, codec: SpanCodec, transport: string): Promise<IngestResult> {
+  /**
+   * Decodes one message with codec and stores its spans; `body` is already inflated. With owned,
+   * the caller gives the body up: it must not read it afterwards (its memory may move to the
+   * ingest thread).
+   */
+  async ingestMessage(body: Uint8Array, codec: SpanCodec, transport: string, owned = false): Promise<IngestResult> {
     const t = this.metrics.transport(transport);
     const size = body.byteLength;
     t.received(1, size, 0);
     this.admit(t, size);
     this.bytes += size;
     try {
-      if (this.offload !== undefined) return await this.storeOffloaded(this.offload, body, codec, t);
+      if (this.offload !== undefined) return await this.storeOffloaded(this.offload, body, codec, t, owned);
       let spans: Span[];
       try {
         spans = codec.decode(body);
@@ -147,10 +154,10 @@ export class IngestPipeline {
     }
   }
 
-  private async storeOffloaded(offload: IngestOffload, body: Uint8Array, codec: SpanCodec, t: TransportMetrics): Promise<IngestResult> {
+  private async storeOffloaded(offload: IngestOffload, body: Uint8Array, codec: SpanCodec, t: TransportMetrics, owned: boolean): Promise<IngestResult> {
     let m: OffloadedMessage;
     try {
-      m = await offload.decode(body, codec);
+      m = await offload.decode(body, codec, owned);
     } catch (err) {
       t.rejected(err instanceof ServerError ? 'storage_error' : 'invalid');
       throw err;

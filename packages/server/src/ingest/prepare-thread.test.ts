@@ -1,3 +1,4 @@
+import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import type { Span } from '@skein/model';
 import { runStorageTests } from '@skein/storage/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,5 +81,26 @@ describe('the memory store ingest thread behind a server', () => {
     expect(byId(await store.getTrace('00000000000000a3'))).toEqual(byId(after.slice(0, 4)));
     expect(byId(await store.getTrace('00000000000000a4'))).toEqual(byId(after.slice(4)));
     expect(await store.getSpanNames('checkout')).toContain('op checkout 3');
+  });
+
+  it('moves a body the caller gave up to the thread without a copy, and copies one it keeps or shares', async () => {
+    const store = new ThreadedMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 1000, sampleRate: 1 });
+    try {
+      const bodyOf = (traceId: string): Uint8Array => new Uint8Array(Buffer.from(JSON.stringify(spans(traceId, 3))));
+      const given = bodyOf('00000000000000b1');
+      await (await store.decode(given, ZIPKIN_JSON_V2, true)).store();
+      expect(given.byteLength).toBe(0); // its memory moved: detached here
+      const kept = bodyOf('00000000000000b2');
+      await (await store.decode(kept, ZIPKIN_JSON_V2, false)).store();
+      expect(kept.byteLength).toBeGreaterThan(0);
+      // A view of a bigger buffer (a pooled Buffer) is copied even when given up: the rest is not the caller's.
+      const whole = Buffer.concat([Buffer.from(bodyOf('00000000000000b3')), Buffer.alloc(64)]);
+      const view = whole.subarray(0, whole.length - 64);
+      await (await store.decode(view, ZIPKIN_JSON_V2, true)).store();
+      expect(whole.byteLength).toBe(view.byteLength + 64);
+      for (const id of ['00000000000000b1', '00000000000000b2', '00000000000000b3']) expect(await store.getTrace(id)).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
   });
 });
