@@ -37,6 +37,16 @@ export interface PrepareSettings {
   autocompleteKeys: readonly string[];
 }
 
+/**
+ * Term hashes by interned id: a packer's ids never change, so each interned tag key, and each
+ * interned value of a key, is hashed once rather than once per span.
+ */
+interface TermMemo {
+  keys: number[];
+  pairs: number[][];
+}
+const memos = new WeakMap<SpanPacker, TermMemo>();
+
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
 
@@ -65,6 +75,9 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const keys = settings.autocompleteKeys;
   let lastService = '';
   let qualifier = 0;
+  let memo = memos.get(packer);
+  if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
+  const tagsOf = packer.lastTags;
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;
     traceIds[i] = span.traceId;
@@ -84,29 +97,38 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
       qualifier = service === '' ? 0 : hash32(service);
     }
     // Each term is indexed for any service, and for the service whose span recorded it: two
-    // hashes per term (a bare tag key, "key=value", or an annotation value).
-    const tags = span.tags;
+    // hashes per term (a bare tag key, "key=value", or an annotation value). The tags are the
+    // ones pack() just read, with their interned ids.
     const annotations = span.annotations;
-    let most = 2 * (annotations?.length ?? 0);
-    if (tags !== undefined) for (const _ in tags) most += 4;
+    const tagCount = tagsOf.count;
+    const most = 2 * (annotations?.length ?? 0) + 4 * tagCount;
     if (t + most > terms.length) {
       const bigger = new Int32Array(Math.max(terms.length * 2, t + most));
       bigger.set(terms);
       terms = bigger;
     }
-    if (tags !== undefined) {
-      for (const key in tags) {
-        const value = tags[key] as string;
-        const k = keyHash(key);
-        let h = bareHash(k);
-        terms[t++] = h;
-        if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
-        if (value === '') continue;
-        h = pairHash(k, value);
-        terms[t++] = h;
-        if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
-        if (keys.length > 0 && keys.includes(key)) autocomplete.push(key, value);
-      }
+    for (let j = 0; j < tagCount; j++) {
+      const key = tagsOf.keys[j] as string;
+      const value = tagsOf.values[j] as string;
+      const kid = tagsOf.keyIds[j] as number | string;
+      const vid = tagsOf.valueIds[j] as number | string;
+      let k: number;
+      if (typeof kid === 'number') {
+        const known = memo.keys[kid];
+        k = known ?? (memo.keys[kid] = keyHash(key));
+      } else k = keyHash(key);
+      let h = bareHash(k);
+      terms[t++] = h;
+      if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
+      if (value === '') continue;
+      if (typeof kid === 'number' && typeof vid === 'number') {
+        const row = memo.pairs[kid] ?? (memo.pairs[kid] = []);
+        const known = row[vid];
+        h = known ?? (row[vid] = pairHash(k, value));
+      } else h = pairHash(k, value);
+      terms[t++] = h;
+      if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
+      if (keys.length > 0 && keys.includes(key)) autocomplete.push(key, value);
     }
     if (annotations !== undefined) {
       for (const a of annotations) {

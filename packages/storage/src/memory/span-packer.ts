@@ -71,8 +71,21 @@ interface Marks {
   endpoints: number;
 }
 
+/** The tags of the span pack() packed last, in packed (sorted) order, with their interned forms. */
+export interface PackedTags {
+  count: number;
+  keys: string[];
+  values: string[];
+  /** Per tag, the key's interned id, or the key itself when not interned. */
+  keyIds: (number | string)[];
+  /** Per tag, the value's interned id (among its key's values), or the value itself. */
+  valueIds: (number | string)[];
+}
+
 /** Packs spans into compact strings and unpacks them; one instance per store (it owns the intern tables). */
 export class SpanPacker {
+  /** What pack() did with the tags of the span it packed last (a preparer reads it right after). */
+  readonly lastTags: PackedTags = { count: 0, keys: [], values: [], keyIds: [], valueIds: [] };
   private marks: Marks = { names: 0, tagKeys: 0, tagValues: [], annotationValues: 0, endpoints: 1 };
   private readonly names = new Interner(50_000);
   /** Interned endpoints by id (from 1), and per service name the ids of its endpoints. */
@@ -214,6 +227,8 @@ export class SpanPacker {
     // Built by hand rather than with JSON.stringify of an array: this is the ingest hot path.
     let tags = '0';
     const t = span.tags;
+    const last = this.lastTags;
+    last.count = 0;
     if (t !== undefined) {
       const keys = Object.keys(t);
       if (keys.length > 0) {
@@ -221,10 +236,16 @@ export class SpanPacker {
         tags = '[';
         for (let i = 0; i < keys.length; i++) {
           const k = keys[i] as string;
+          const v = t[k] as string;
           const key = this.tagKeys.intern(k);
-          const value = this.valuesOf(key).intern(t[k] as string);
+          const value = this.valuesOf(key).intern(v);
           tags += `${i === 0 ? '' : ','}${json(key)},${json(value)}`;
+          last.keys[i] = k;
+          last.values[i] = v;
+          last.keyIds[i] = key;
+          last.valueIds[i] = value;
         }
+        last.count = keys.length;
         tags += ']';
       }
     }
