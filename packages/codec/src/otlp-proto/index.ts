@@ -10,7 +10,7 @@ export const OTLP_PROTO: SpanCodec = {
   name: 'otlp-proto',
   contentType: 'application/x-protobuf',
   decode(body: Uint8Array): Span[] {
-    return toSkeinSpans(readExportRequest(body));
+    return toSkeinSpans(readExportRequest(body), true);
   },
   encode(spans: readonly Span[]): Uint8Array {
     return writeExportRequest(fromSkeinSpans(spans));

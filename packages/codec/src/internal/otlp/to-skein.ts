@@ -29,9 +29,10 @@ type Tags = Record<string, string>;
  * otlp-json/MAPPING.md). Spans come out normalized by the span model's own rules (ids, lower-cased
  * names and services, endpoints, sorted annotations), so OTLP normalizes exactly like the Zipkin
  * formats. One bad span rejects the request: the error names its flat index and
- * its place (resourceSpans[i].scopeSpans[j].spans[k]).
+ * its place (resourceSpans[i].scopeSpans[j].spans[k]). With hexIds, the ids were read from bytes
+ * as lower-case hex (protobuf), so only their length and zeros need checking.
  */
-export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
+export function toSkeinSpans(resources: readonly OtlpResourceSpans[], hexIds = false): Span[] {
   const out: Span[] = [];
   for (let i = 0; i < resources.length; i++) {
     const rs = resources[i]!;
@@ -49,7 +50,7 @@ export function toSkeinSpans(resources: readonly OtlpResourceSpans[]): Span[] {
       if (ss.scope.version !== '') baseTags['otel.scope.version'] = ss.scope.version;
       addAttributes(baseTags, ss.scope.attributes);
       for (let k = 0; k < ss.spans.length; k++) {
-        out.push(toSkeinSpan(ss.spans[k]!, serviceName, baseTags, out.length, new Where(i, j, k)));
+        out.push(toSkeinSpan(ss.spans[k]!, serviceName, baseTags, out.length, new Where(i, j, k), hexIds));
       }
     }
   }
@@ -102,15 +103,24 @@ function checkId(hex: string, bytes: number, index: number, field: string, where
   return invalid(code, index, field, where, `${field} must be ${bytes} bytes (${bytes * 2} hex characters), got ${JSON.stringify(hex.slice(0, 40))}`);
 }
 
-function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: Where): Span {
+/** Whether hex (lower-case hex already) has the length of `bytes` and is not all zeros. */
+function goodHexId(hex: string, bytes: number): boolean {
+  if (hex.length !== bytes * 2) return false;
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return true;
+  return false;
+}
+
+function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: Where, hexIds: boolean): Span {
   // Builds the span in normalized form directly, with the same rules (and model functions) as
   // normalizeSpan: the OTLP ids, times and tags are already checked and typed here, so a second
   // validation pass would only cost time. The tests assert the result is a fixed point of
   // normalizeSpan.
-  const id = checkId(s.spanId, 8, index, 'spanId', where);
-  const span: Span = { traceId: normalizeTraceId(checkId(s.traceId, 16, index, 'traceId', where), index), id };
-  if (s.parentSpanId !== '' && idProblem(s.parentSpanId, s.parentSpanId.length) !== 2) {
-    const parentId = checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
+  const id = hexIds && goodHexId(s.spanId, 8) ? s.spanId : checkId(s.spanId, 8, index, 'spanId', where);
+  const traceId = hexIds && goodHexId(s.traceId, 16) ? s.traceId : checkId(s.traceId, 16, index, 'traceId', where);
+  const span: Span = { traceId: normalizeTraceId(traceId, index), id };
+  // An all-zero parent id means none.
+  if (s.parentSpanId !== '' && (hexIds ? goodHexId(s.parentSpanId, s.parentSpanId.length / 2) : idProblem(s.parentSpanId, s.parentSpanId.length) !== 2)) {
+    const parentId = hexIds && goodHexId(s.parentSpanId, 8) ? s.parentSpanId : checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
     if (parentId !== id) span.parentId = parentId;
   }
   const kind = KINDS[s.kind];
