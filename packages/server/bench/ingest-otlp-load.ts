@@ -1,7 +1,7 @@
 /**
  * Load generator of the OTLP/gRPC/RabbitMQ ingest benchmark, run as its own process:
  * `mode` http POSTs bodies over keep-alive connections, grpc calls a unary method with
- * `connections` calls in flight, rabbit publishes `messages` bodies with publisher confirms.
+ * `connections` calls in flight (one HTTP/2 session each), rabbit publishes `messages` bodies with publisher confirms.
  * Every pass over the bodies rewrites the start of the low 64 bits of each trace id with the pass number, so no
  * span is sent twice. Prints one JSON line. Usage: node --import tsx ingest-otlp-load.ts '<json>'.
  */
@@ -101,9 +101,14 @@ async function runHttp(): Promise<void> {
  * exporter, grpc-js) are what the collector's tests use.
  */
 async function runGrpc(): Promise<void> {
-  const session = connectHttp2(`http://${settings.target}`);
-  await new Promise<void>((resolve, reject) => session.once('connect', () => resolve()).once('error', reject));
-  const call = (body: Buffer): Promise<number> =>
+  // One HTTP/2 session per simulated client, each with one call at a time, as the HTTP runs
+  // have one keep-alive connection per client: a collector serves many reporting services.
+  const sessions = await Promise.all(Array.from({ length: settings.connections }, async () => {
+    const s = connectHttp2(`http://${settings.target}`);
+    await new Promise<void>((resolve, reject) => s.once('connect', () => resolve()).once('error', reject));
+    return s;
+  }));
+  const call = (session: ReturnType<typeof connectHttp2>, body: Buffer): Promise<number> =>
     new Promise((resolve) => {
       const frame = Buffer.allocUnsafe(5 + body.length);
       frame[0] = 0;
@@ -124,9 +129,10 @@ async function runGrpc(): Promise<void> {
     });
   const deadline = performance.now() + settings.seconds * 1000;
   await Promise.all(
-    Array.from({ length: settings.connections }, async () => {
+    Array.from({ length: settings.connections }, async (_, c) => {
+      const session = sessions[c] as ReturnType<typeof connectHttp2>;
       while (performance.now() < deadline) {
-        const code = await call(prepare(next++));
+        const code = await call(session, prepare(next++));
         result.requests++;
         if (code === 0) {
           result.accepted++;
@@ -135,7 +141,7 @@ async function runGrpc(): Promise<void> {
       }
     }),
   );
-  session.close();
+  for (const s of sessions) s.close();
 }
 
 async function runRabbit(): Promise<void> {

@@ -137,7 +137,7 @@ const runs: { label: string; target?: number; settings: (a: Addresses) => OtlpLo
   { label: `  same, ${SDK_BATCH}-span batches (OTel SDK default), gRPC`, target: OTLP_TARGET, settings: (a) => ({ ...base, spansPerBody: SDK_BATCH, mode: 'grpc', target: a.grpc, path: GRPC_EXPORT, contentType: '', ...sdkFiles }) },
 ];
 console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans; JSON v2 ${fmt(jsonBodies.reduce((n, b) => n + b.length, 0) / BODY_COUNT)} bytes, OTLP protobuf ${fmt(protoBodies.reduce((n, b) => n + b.length, 0) / BODY_COUNT)} bytes each; `
-  + `OTLP also as ${SDK_BODY_COUNT} × ${SDK_BATCH} spans (${fmt(sdkBodies.reduce((n, b) => n + b.length, 0) / SDK_BODY_COUNT)} bytes each); ${CONNECTIONS} connections/calls in flight, ${SECONDS} s each`);
+  + `OTLP also as ${SDK_BODY_COUNT} × ${SDK_BATCH} spans (${fmt(sdkBodies.reduce((n, b) => n + b.length, 0) / SDK_BODY_COUNT)} bytes each); ${CONNECTIONS} clients (a keep-alive connection or an HTTP/2 session each, one request at a time), ${SECONDS} s each`);
 console.log('each into a fresh `skein serve --storage memory` process (the store starts empty every time):');
 let ok = true;
 const check = async (label: string, server: { child: ChildProcess; url: string }, expected: number): Promise<void> => {
