@@ -39,6 +39,12 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const storage = options.storage ?? (await openStorage(config));
   let pipeline: IngestPipeline | undefined;
   const metrics = new SkeinMetrics(() => pipeline?.queued ?? { spans: 0, bytes: 0 });
+  if (storage instanceof ThreadedMemoryStorage) {
+    storage.onThreadFailure = (why) => {
+      metrics.ingestThreadFailed();
+      console.error(`skein: the ingest thread failed (${why}); messages it held were refused with 503, a new thread takes the next`);
+    };
+  }
   pipeline = new IngestPipeline({
     storage,
     offload: storage instanceof ThreadedMemoryStorage ? storage : undefined,

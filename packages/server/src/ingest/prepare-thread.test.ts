@@ -81,6 +81,8 @@ describe('the memory store ingest thread behind a server', () => {
     expect(byId(await store.getTrace('00000000000000a3'))).toEqual(byId(after.slice(0, 4)));
     expect(byId(await store.getTrace('00000000000000a4'))).toEqual(byId(after.slice(4)));
     expect(await store.getSpanNames('checkout')).toContain('op checkout 3');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^skein_ingest_thread_failures_total 1$/m);
   });
 
   it('moves a body the caller gave up to the thread without a copy, and copies one it keeps or shares', async () => {

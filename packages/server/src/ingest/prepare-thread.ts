@@ -66,6 +66,8 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
   }
 
   private readonly sampleRate: number;
+  /** Called once for each worker that dies (not for one the store closes); it is replaced on the next message. */
+  onThreadFailure: ((why: string) => void) | undefined = undefined;
 
   private start(): Worker {
     const worker = startWorker({ settings: this.prepareSettings, sampleRate: this.sampleRate, seed: this.packerSnapshot() });
@@ -79,7 +81,10 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
       p?.resolve(reply);
     });
     const fail = (why: string): void => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.onThreadFailure?.(why);
+      }
       const err = threadFailed(why);
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();

@@ -35,6 +35,7 @@ export class SkeinMetrics {
   private readonly rejectedMessages: Counter<'transport' | 'reason'>;
   private readonly droppedSpans: Counter<'transport' | 'reason'>;
   private readonly stored: Counter;
+  private readonly threadFailures: Counter;
   private readonly durations: Histogram<'method' | 'route' | 'status_code'>;
   private readonly transports = new Map<string, TransportMetrics>();
 
@@ -57,6 +58,11 @@ export class SkeinMetrics {
       registers,
     });
     this.stored = new Counter({ name: 'skein_storage_spans_stored_total', help: 'Spans the store confirmed as stored', registers });
+    this.threadFailures = new Counter({
+      name: 'skein_ingest_thread_failures_total',
+      help: 'Ingest threads that died (the messages they held were refused with 503 INGEST_THREAD_FAILED; a new thread took over)',
+      registers,
+    });
     this.durations = new Histogram({
       name: 'skein_http_request_duration_seconds',
       help: 'HTTP request durations by route',
@@ -81,6 +87,11 @@ export class SkeinMetrics {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts an ingest thread that died. */
+  ingestThreadFailed(): void {
+    this.threadFailures.inc();
   }
 
   /** The counters of one transport (http, otlp-http, grpc, rabbitmq, ...). */
