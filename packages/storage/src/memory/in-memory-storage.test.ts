@@ -27,6 +27,29 @@ function trace(n: number, ms: number, service = `svc${n % 3}`, spans = 3): Span[
 const all = { endTs: NOW + 3_600_000, lookback: 7_200_000, limit: 1000 };
 
 describe('InMemoryStorage', () => {
+  it('keeps every time of a trace whose first spans have none, and of spans in other time windows', async () => {
+    const store = new InMemoryStorage({ maxSpans: 100 });
+    const traceId = hex(77);
+    const us = NOW * 1000;
+    const timeless: Span[] = [
+      { traceId, id: hex(1), name: 'no times', localEndpoint: { serviceName: 'a' } },
+      { traceId, id: hex(2), parentId: hex(1), tags: { k: 'v' } },
+    ];
+    const timed: Span[] = [
+      { traceId, id: hex(3), parentId: hex(1), timestamp: us, duration: 5, localEndpoint: { serviceName: 'a' } },
+      { traceId, id: hex(4), parentId: hex(1), annotations: [{ timestamp: us + 7, value: 'only an annotation' }] },
+      // Hours away: another window of relative times, so it is rebased when stored.
+      { traceId, id: hex(5), parentId: hex(1), timestamp: us + 3 * 3600e6, duration: 9, annotations: [{ timestamp: us + 3 * 3600e6 + 1, value: 'later' }] },
+    ];
+    await store.accept(timeless);
+    await store.accept(timed);
+    await store.accept([{ traceId, id: hex(6), parentId: hex(1), name: 'no times either' }]);
+    const byId = (list: Span[]): Span[] => [...list].sort((x, y) => x.id.localeCompare(y.id));
+    const expected = byId([...timeless, ...timed, { traceId, id: hex(6), parentId: hex(1), name: 'no times either' }]);
+    expect(byId(await store.getTrace(traceId))).toEqual(expected);
+    expect(JSON.parse((await store.getTraceJson(traceId)) ?? '[]')).toEqual(expect.arrayContaining(expected.map((x) => expect.objectContaining({ id: x.id, ...(x.timestamp === undefined ? {} : { timestamp: x.timestamp }) }))));
+  });
+
   it('rejects a bad maxSpans with a stable code', () => {
     expect(() => new InMemoryStorage({ maxSpans: 0 })).toThrow(expect.objectContaining({ code: 'STORAGE_INVALID_OPTION' }));
     expect(() => new InMemoryStorage({ maxSpans: 1.5 })).toThrow(/maxSpans/);

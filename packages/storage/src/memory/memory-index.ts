@@ -193,8 +193,11 @@ export class MemoryIndex {
     }
     let packed = b.packed[i] as string;
     const base = b.times[i * 4 + 3] as number;
-    if (traceId !== e.traceId || base !== e.base) {
-      packed = this.packer.repack(packed, base - e.base, traceId === e.traceId ? undefined : traceId);
+    if (e.base !== e.base) e.base = base; // the trace had only spans without times: any base fits them
+    // A span without times (base NaN) fits any base; others are rebased when their window differs.
+    const shift = base === base && base !== e.base ? base - e.base : 0;
+    if (traceId !== e.traceId || shift !== 0) {
+      packed = this.packer.repack(packed, shift, traceId === e.traceId ? undefined : traceId);
     }
     let list = pending.get(e);
     if (this.isDuplicate(e, packed, list)) return e;

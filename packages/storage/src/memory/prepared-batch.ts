@@ -20,7 +20,8 @@ export interface PreparedBatch {
   remotes: string[];
   /**
    * Four per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0,
-   * and the base its packed times are relative to (see timeBase).
+   * and the base its packed times are relative to (see timeBase); NaN for a span with no times
+   * at all (no timestamp, no annotations), whose packed form fits any base.
    */
   times: Float64Array;
   /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
@@ -91,7 +92,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     times[i * 4] = span.timestamp ?? Number.NaN;
     times[i * 4 + 1] = span.duration ?? Number.NaN;
     times[i * 4 + 2] = span.parentId === undefined ? 0 : 1;
-    times[i * 4 + 3] = base;
+    times[i * 4 + 3] = span.timestamp !== undefined || (span.annotations?.length ?? 0) > 0 ? base : Number.NaN;
     if (service !== lastService) {
       lastService = service;
       qualifier = service === '' ? 0 : hash32(service);

@@ -30,8 +30,11 @@ export class TraceEntry {
     readonly ord: number,
     /** The trace id of the first span stored; other forms are kept on their spans. */
     readonly traceId: string,
-    /** Base of the relative times in data (µs). */
-    readonly base: number,
+    /**
+     * Base of the relative times in data (µs); NaN while every stored span has no times (the
+     * first span with times then sets it, so no span is ever rebased for nothing).
+     */
+    public base: number,
   ) {}
 }
 
