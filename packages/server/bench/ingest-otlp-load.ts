@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { connect as connectHttp2 } from 'node:http2';
 import amqp from 'amqplib';
+import { RawGrpcConnection } from './grpc-raw-client.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
 
 /** Where a body's trace ids are, to rewrite them per pass. */
@@ -100,6 +101,27 @@ async function runHttp(): Promise<void> {
  * more CPU per call, taken from the server on a 2-core machine. Real gRPC clients (the OTel
  * exporter, grpc-js) are what the collector's tests use.
  */
+/** gRPC calls with the raw HTTP/2 client (grpc-raw-client.ts), one connection per simulated client. */
+async function runGrpcRaw(): Promise<void> {
+  const [host, port] = [settings.target.slice(0, settings.target.lastIndexOf(':')), Number(settings.target.slice(settings.target.lastIndexOf(':') + 1))];
+  const deadline = performance.now() + settings.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: settings.connections }, async () => {
+      const connection = new RawGrpcConnection(host, port);
+      while (performance.now() < deadline) {
+        const ok = await connection.unary(settings.path, prepare(next++)).catch(() => false);
+        result.requests++;
+        if (ok) {
+          result.accepted++;
+          result.spansAccepted += settings.spansPerBody;
+        } else fail('grpc failed');
+      }
+      connection.close();
+    }),
+  );
+}
+
+/** The same calls through node:http2's client (BENCH_GRPC_CLIENT=node-http2), which reads grpc-status itself. */
 async function runGrpc(): Promise<void> {
   // One HTTP/2 session per simulated client, each with one call at a time, as the HTTP runs
   // have one keep-alive connection per client: a collector serves many reporting services.
@@ -163,7 +185,7 @@ async function runRabbit(): Promise<void> {
 
 const started = performance.now();
 if (settings.mode === 'http') await runHttp();
-else if (settings.mode === 'grpc') await runGrpc();
+else if (settings.mode === 'grpc') await (process.env.BENCH_GRPC_CLIENT === 'node-http2' ? runGrpc() : runGrpcRaw());
 else await runRabbit();
 result.elapsedMs = performance.now() - started;
 process.stdout.write(`${JSON.stringify(result)}\n`);
