@@ -1,7 +1,7 @@
 /**
  * Load generator of the OTLP/gRPC/RabbitMQ ingest benchmark, run as its own process:
  * `mode` http POSTs bodies over keep-alive connections, grpc calls a unary method with
- * `connections` calls in flight (one HTTP/2 session each), rabbit publishes `messages` bodies with publisher confirms.
+ * `connections` calls in flight (one HTTP/2 connection each), rabbit publishes `messages` bodies with publisher confirms.
  * Every pass over the bodies rewrites the start of the low 64 bits of each trace id with the pass number, so no
  * span is sent twice. Prints one JSON line. Usage: node --import tsx ingest-otlp-load.ts '<json>'.
  */
@@ -96,12 +96,12 @@ async function runHttp(): Promise<void> {
 }
 
 /**
- * gRPC unary calls made straight on node:http2 (a gRPC call is an HTTP/2 POST of a 5-byte framed
- * message, answered with grpc-status in the trailers): @grpc/grpc-js's client costs several times
- * more CPU per call, taken from the server on a 2-core machine. Real gRPC clients (the OTel
- * exporter, grpc-js) are what the collector's tests use.
+ * gRPC unary calls with the raw HTTP/2 client (grpc-raw-client.ts), one connection per simulated
+ * client (a gRPC call is an HTTP/2 POST of a 5-byte framed message, answered with grpc-status in
+ * the trailers): @grpc/grpc-js's and node:http2's clients cost several times more CPU per call,
+ * taken from the server on a 2-core machine. Real gRPC clients (the OTel exporter, grpc-js) are
+ * what the collector's tests use.
  */
-/** gRPC calls with the raw HTTP/2 client (grpc-raw-client.ts), one connection per simulated client. */
 async function runGrpcRaw(): Promise<void> {
   const [host, port] = [settings.target.slice(0, settings.target.lastIndexOf(':')), Number(settings.target.slice(settings.target.lastIndexOf(':') + 1))];
   const deadline = performance.now() + settings.seconds * 1000;
