@@ -58,7 +58,7 @@ interface Call {
   resolve: (ok: boolean) => void;
 }
 
-/** One HTTP/2 connection making unary gRPC calls one after another. */
+/** One HTTP/2 connection making unary calls of one gRPC method, one after another. */
 export class RawGrpcConnection {
   private socket: Socket | undefined;
   private buffered: Buffer = Buffer.alloc(0);
@@ -69,9 +69,18 @@ export class RawGrpcConnection {
   private callWindow = 0;
   private maxFrame = 16_384;
   private call: Call | undefined;
-  private headerBlock: Buffer | undefined;
+  private readonly host: string;
+  private readonly port: number;
+  /** HPACK block of every call's request headers. */
+  private readonly headerBlock: Buffer;
 
-  constructor(private readonly host: string, private readonly port: number) {}
+  /** A connection to address ("host:port") for calls of the method at path ("/package.Service/Method"). */
+  constructor(address: string, path: string) {
+    const colon = address.lastIndexOf(':');
+    this.host = address.slice(0, colon);
+    this.port = Number(address.slice(colon + 1));
+    this.headerBlock = requestHeaders(address, path);
+  }
 
   private open(): Promise<Socket> {
     return new Promise((resolve, reject) => {
@@ -97,10 +106,9 @@ export class RawGrpcConnection {
     });
   }
 
-  /** Calls path with one message (the body); resolves to whether the call succeeded. */
-  async unary(path: string, body: Buffer): Promise<boolean> {
+  /** Calls the method with one message (the body); resolves to whether the call succeeded. */
+  async unary(body: Buffer): Promise<boolean> {
     const socket = this.socket ?? (await this.open());
-    this.headerBlock ??= requestHeaders(`${this.host}:${this.port}`, path);
     const stream = this.nextStream;
     this.nextStream += 2;
     const framed = Buffer.allocUnsafe(5 + body.length);
@@ -110,7 +118,7 @@ export class RawGrpcConnection {
     return new Promise<boolean>((resolve) => {
       this.call = { stream, rest: framed, gotMessage: false, resolve };
       this.callWindow = this.streamWindow;
-      socket.write(Buffer.concat([frameHeader(this.headerBlock!.length, HEADERS, END_HEADERS, stream), this.headerBlock!]));
+      socket.write(Buffer.concat([frameHeader(this.headerBlock.length, HEADERS, END_HEADERS, stream), this.headerBlock]));
       this.sendData();
     });
   }

@@ -76,22 +76,38 @@ const fail = (why: string): void => {
 };
 let next = 0;
 
-async function runHttp(): Promise<void> {
-  const target = new URL(settings.path, settings.target);
+/**
+ * Runs `connections` simulated clients until the deadline, each sending one request at a time on
+ * its own connection; `send` resolves to undefined when the server acknowledged the request,
+ * else to the name of the failure.
+ */
+async function eachClient<C>(open: () => C | Promise<C>, send: (c: C, body: Buffer) => Promise<string | undefined>, close: (c: C) => void): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: settings.connections }, open));
   const deadline = performance.now() + settings.seconds * 1000;
   await Promise.all(
-    Array.from({ length: settings.connections }, async () => {
-      const connection = new KeepAliveConnection(target.hostname, Number(target.port));
+    clients.map(async (client) => {
       while (performance.now() < deadline) {
-        const status = await connection.post(target.pathname, settings.contentType, prepare(next++)).catch(() => 0);
+        const failure = await send(client, prepare(next++)).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
         result.requests++;
-        if (status >= 200 && status < 300) {
+        if (failure === undefined) {
           result.accepted++;
           result.spansAccepted += settings.spansPerBody;
-        } else fail(String(status));
+        } else fail(failure);
       }
-      connection.close();
     }),
+  );
+  for (const c of clients) close(c);
+}
+
+async function runHttp(): Promise<void> {
+  const target = new URL(settings.path, settings.target);
+  await eachClient(
+    () => new KeepAliveConnection(target.hostname, Number(target.port)),
+    async (c, body) => {
+      const status = await c.post(target.pathname, settings.contentType, body);
+      return status >= 200 && status < 300 ? undefined : String(status);
+    },
+    (c) => c.close(),
   );
 }
 
@@ -103,34 +119,17 @@ async function runHttp(): Promise<void> {
  * what the collector's tests use.
  */
 async function runGrpcRaw(): Promise<void> {
-  const [host, port] = [settings.target.slice(0, settings.target.lastIndexOf(':')), Number(settings.target.slice(settings.target.lastIndexOf(':') + 1))];
-  const deadline = performance.now() + settings.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: settings.connections }, async () => {
-      const connection = new RawGrpcConnection(host, port);
-      while (performance.now() < deadline) {
-        const ok = await connection.unary(settings.path, prepare(next++)).catch(() => false);
-        result.requests++;
-        if (ok) {
-          result.accepted++;
-          result.spansAccepted += settings.spansPerBody;
-        } else fail('grpc failed');
-      }
-      connection.close();
-    }),
+  await eachClient(
+    () => new RawGrpcConnection(settings.target, settings.path),
+    async (c, body) => ((await c.unary(body)) ? undefined : 'grpc failed'),
+    (c) => c.close(),
   );
 }
 
 /** The same calls through node:http2's client (BENCH_GRPC_CLIENT=node-http2), which reads grpc-status itself. */
 async function runGrpc(): Promise<void> {
-  // One HTTP/2 session per simulated client, each with one call at a time, as the HTTP runs
-  // have one keep-alive connection per client: a collector serves many reporting services.
-  const sessions = await Promise.all(Array.from({ length: settings.connections }, async () => {
-    const s = connectHttp2(`http://${settings.target}`);
-    await new Promise<void>((resolve, reject) => s.once('connect', () => resolve()).once('error', reject));
-    return s;
-  }));
-  const call = (session: ReturnType<typeof connectHttp2>, body: Buffer): Promise<number> =>
+  type Session = ReturnType<typeof connectHttp2>;
+  const call = (session: Session, body: Buffer): Promise<number> =>
     new Promise((resolve) => {
       const frame = Buffer.allocUnsafe(5 + body.length);
       frame[0] = 0;
@@ -149,21 +148,18 @@ async function runGrpc(): Promise<void> {
       stream.on('error', () => resolve(-1));
       stream.end(frame);
     });
-  const deadline = performance.now() + settings.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: settings.connections }, async (_, c) => {
-      const session = sessions[c] as ReturnType<typeof connectHttp2>;
-      while (performance.now() < deadline) {
-        const code = await call(session, prepare(next++));
-        result.requests++;
-        if (code === 0) {
-          result.accepted++;
-          result.spansAccepted += settings.spansPerBody;
-        } else fail(`grpc ${code}`);
-      }
-    }),
+  await eachClient(
+    async () => {
+      const s = connectHttp2(`http://${settings.target}`);
+      await new Promise<void>((resolve, reject) => s.once('connect', () => resolve()).once('error', reject));
+      return s;
+    },
+    async (s, body) => {
+      const code = await call(s, body);
+      return code === 0 ? undefined : `grpc ${code}`;
+    },
+    (s) => s.close(),
   );
-  for (const s of sessions) s.close();
 }
 
 async function runRabbit(): Promise<void> {

@@ -103,11 +103,14 @@ function checkId(hex: string, bytes: number, index: number, field: string, where
   return invalid(code, index, field, where, `${field} must be ${bytes} bytes (${bytes * 2} hex characters), got ${JSON.stringify(hex.slice(0, 40))}`);
 }
 
+function allZeros(hex: string): boolean {
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
+  return true;
+}
+
 /** Whether hex (lower-case hex already) has the length of `bytes` and is not all zeros. */
 function goodHexId(hex: string, bytes: number): boolean {
-  if (hex.length !== bytes * 2) return false;
-  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return true;
-  return false;
+  return hex.length === bytes * 2 && !allZeros(hex);
 }
 
 function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: number, where: Where, hexIds: boolean): Span {
@@ -119,7 +122,7 @@ function toSkeinSpan(s: OtlpSpan, serviceName: string, baseTags: Tags, index: nu
   const traceId = hexIds && goodHexId(s.traceId, 16) ? s.traceId : checkId(s.traceId, 16, index, 'traceId', where);
   const span: Span = { traceId: normalizeTraceId(traceId, index), id };
   // An all-zero parent id means none.
-  if (s.parentSpanId !== '' && (hexIds ? goodHexId(s.parentSpanId, s.parentSpanId.length / 2) : idProblem(s.parentSpanId, s.parentSpanId.length) !== 2)) {
+  if (s.parentSpanId !== '' && (hexIds ? !allZeros(s.parentSpanId) : idProblem(s.parentSpanId, s.parentSpanId.length) !== 2)) {
     const parentId = hexIds && goodHexId(s.parentSpanId, 8) ? s.parentSpanId : checkId(s.parentSpanId, 8, index, 'parentSpanId', where);
     if (parentId !== id) span.parentId = parentId;
   }
