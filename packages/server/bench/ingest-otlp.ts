@@ -19,6 +19,7 @@ import type { Span } from '@skein/model';
 import { InMemoryStorage } from '@skein/storage';
 import { makeBodies } from './ingest-data.js';
 import type { BodyIndex, OtlpLoadResult, OtlpLoadSettings } from './ingest-otlp-load.js';
+import { busyShare, metricValue } from './server-metrics.js';
 import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -111,11 +112,8 @@ function runLoad(settings: OtlpLoadSettings): Promise<OtlpLoadResult> {
   });
 }
 
-async function stored(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('skein_storage_spans_stored_total'));
-  return Number(line?.split(' ').pop() ?? NaN);
-}
+const stored = (url: string): Promise<number> => metricValue(url, 'skein_storage_spans_stored_total');
+const BUSY = 'skein_ingest_thread_busy_seconds_total';
 
 const base: Omit<OtlpLoadSettings, 'mode' | 'target' | 'path' | 'contentType' | 'bodiesFile' | 'indexFile'> = {
   spansPerBody: SPANS_PER_BODY,
@@ -157,10 +155,12 @@ const verdict = (rate: number, target: number | undefined): string =>
 for (const { label, target, settings } of runs) {
   const server = await startServer();
   const warm = await runLoad({ ...settings(server), seconds: 1, roundOffset: (round += 0x1000) });
+  const busyBefore = await metricValue(server.url, BUSY);
   const r = await runLoad({ ...settings(server), roundOffset: (round += 0x1000) });
+  const busy = busyShare(busyBefore, await metricValue(server.url, BUSY), r.elapsedMs);
   const failed = Object.keys(r.failures).length > 0 ? `; failures ${JSON.stringify(r.failures)}` : '';
   const rate = r.spansAccepted / (r.elapsedMs / 1000);
-  console.log(`${label.padEnd(48)} ${fmt(rate).padStart(9)} spans/s  (${fmt(r.accepted / (r.elapsedMs / 1000))} req/s${failed})${verdict(rate, target)}`);
+  console.log(`${label.padEnd(48)} ${fmt(rate).padStart(9)} spans/s  (${fmt(r.accepted / (r.elapsedMs / 1000))} req/s, ${busy}${failed})${verdict(rate, target)}`);
   await check(label, server, warm.spansAccepted + r.spansAccepted);
 }
 if (RABBIT_URI !== '') {

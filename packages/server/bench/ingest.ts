@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import { makeBodies } from './ingest-data.js';
 import type { LoadResult, LoadSettings } from './ingest-load.js';
+import { busyShare, metricValue } from './server-metrics.js';
 import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -73,12 +74,6 @@ function runLoad(settings: LoadSettings): Promise<LoadResult> {
   });
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name));
-  return Number(line?.split(' ').pop() ?? NaN);
-}
-
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const bodies = makeBodies(BODY_COUNT, SPANS_PER_BODY);
@@ -103,8 +98,11 @@ const settings: LoadSettings = {
   roundOffset: 0,
 };
 const warm = await runLoad(settings);
+const BUSY = 'skein_ingest_thread_busy_seconds_total';
+const busyBefore = await metricValue(url, BUSY);
 const load = await runLoad({ ...settings, seconds: SECONDS, roundOffset: 0x800000 });
-const stored = await metric(url, 'skein_storage_spans_stored_total');
+const busyAfter = await metricValue(url, BUSY);
+const stored = await metricValue(url, 'skein_storage_spans_stored_total');
 let tracesFound = 0;
 const samples = [...warm.sampleTraceIds, ...load.sampleTraceIds];
 for (const id of samples) {
@@ -122,7 +120,7 @@ const e2e = load.spansAccepted / (load.elapsedMs / 1000);
 const parse = (parseBefore + parseAfter) / 2;
 const expected = warm.spansAccepted + load.spansAccepted;
 console.log('');
-console.log(`zipkin json v2 over HTTP, end to end (stored): ${fmt(e2e)} spans/s  (${fmt(load.accepted / (load.elapsedMs / 1000))} req/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms)`);
+console.log(`zipkin json v2 over HTTP, end to end (stored): ${fmt(e2e)} spans/s  (${fmt(load.accepted / (load.elapsedMs / 1000))} req/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms; ${busyShare(busyBefore, busyAfter, load.elapsedMs)})`);
 console.log(`JSON.parse alone, one core, same bodies:      ${fmt(parse)} spans/s  (before ${fmt(parseBefore)}, after ${fmt(parseAfter)})`);
 console.log(`ratio end-to-end / JSON.parse:                ${(e2e / parse).toFixed(2)}  (target ≥ 0.35; end-to-end target ≥ 100,000 spans/s)`);
 console.log(`where the time goes (in-process, one core): codec decode ${fmt(stages.decode)} spans/s; decode + memory store accept ${fmt(stages.store)} spans/s`);

@@ -40,6 +40,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   let pipeline: IngestPipeline | undefined;
   const metrics = new SkeinMetrics(() => pipeline?.queued ?? { spans: 0, bytes: 0 });
   if (storage instanceof ThreadedMemoryStorage) {
+    metrics.ingestThreadBusy(() => storage.threadBusySeconds);
     storage.onThreadFailure = (why) => {
       metrics.ingestThreadFailed();
       console.error(`skein: the ingest thread failed (${why}); messages it held were refused with 503, a new thread takes the next`);

@@ -25,7 +25,11 @@ export interface WorkerError {
   rule?: string;
 }
 
-/** The worker's answer: the kept spans prepared (with the message's span count), or an error. */
+/**
+ * The worker's answer: the kept spans prepared (with the message's span count), or an error;
+ * either way with the milliseconds the worker spent on the request (from receiving it to posting
+ * the reply) and on posting its previous reply.
+ */
 export type PrepareReply =
-  | { id: number; received: number; batch: PreparedBatch; error?: undefined }
-  | { id: number; error: WorkerError; received?: undefined; batch?: undefined };
+  | { id: number; busyMs: number; received: number; batch: PreparedBatch; error?: undefined }
+  | { id: number; busyMs: number; error: WorkerError; received?: undefined; batch?: undefined };

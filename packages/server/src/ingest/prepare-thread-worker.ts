@@ -27,27 +27,38 @@ function describe(err: unknown): WorkerError {
   return { kind: 'internal', code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }
 
-function reply(id: number, received: number, spans: readonly Span[]): void {
+// A reply cannot carry the time its own postMessage takes (serializing the batch), so each
+// carries the time the previous one's took.
+let lastPostMs = 0;
+
+/** Posts a reply with the time spent on its request since started (plus the previous post's). */
+function send(message: PrepareReply, started: number, transfer: ArrayBuffer[] = []): void {
+  const posting = performance.now();
+  message.busyMs = posting - started + lastPostMs;
+  parentPort?.postMessage(message, transfer);
+  lastPostMs = performance.now() - posting;
+}
+
+function reply(id: number, started: number, received: number, spans: readonly Span[]): void {
   const batch: PreparedBatch = prepareBatch(packer, spans, settings);
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
   const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer] as ArrayBuffer[];
-  const message: PrepareReply = { id, received, batch };
-  parentPort?.postMessage(message, transfer);
+  send({ id, busyMs: 0, received, batch }, started, transfer);
 }
 
 parentPort?.on('message', (request: PrepareRequest) => {
+  const started = performance.now();
   try {
     if (request.kind === 'spans') {
-      reply(request.id, request.spans.length, request.spans);
+      reply(request.id, started, request.spans.length, request.spans);
       return;
     }
     const codec = codecs.get(request.codec);
     if (codec === undefined) throw new Error(`no codec named ${request.codec}`);
     const spans = codec.decode(request.body);
-    reply(request.id, spans.length, sampler.filter(spans));
+    reply(request.id, started, spans.length, sampler.filter(spans));
   } catch (err) {
-    const message: PrepareReply = { id: request.id, error: describe(err) };
-    parentPort?.postMessage(message);
+    send({ id: request.id, busyMs: 0, error: describe(err) }, started);
   }
 });

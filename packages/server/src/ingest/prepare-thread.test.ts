@@ -85,6 +85,27 @@ describe('the memory store ingest thread behind a server', () => {
     expect(metrics).toMatch(/^skein_ingest_thread_failures_total 1$/m);
   });
 
+  it('counts the time the thread works, errors included, and never more than the time that passed', async () => {
+    const t = await start({});
+    const busy = async (): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const m = /^skein_ingest_thread_busy_seconds_total (\S+)$/m.exec(text);
+      if (m?.[1] === undefined) throw new Error('no skein_ingest_thread_busy_seconds_total in /metrics');
+      return Number(m[1]);
+    };
+    expect(await busy()).toBe(0);
+    const started = performance.now();
+    expect((await post(t.url, spans('00000000000000c1', 2000))).status).toBe(202);
+    const afterSpans = await busy();
+    expect(afterSpans).toBeGreaterThan(0);
+    expect(afterSpans).toBeLessThanOrEqual((performance.now() - started) / 1000);
+    expect((await post(t.url, '[{"traceId":"1","id":"xyz"}]')).status).toBe(400);
+    const afterError = await busy();
+    expect(afterError).toBeGreaterThan(afterSpans);
+    expect(afterError).toBeLessThanOrEqual((performance.now() - started) / 1000);
+    expect((t.server.storage as ThreadedMemoryStorage).threadBusySeconds).toBe(afterError);
+  });
+
   it('moves a body the caller gave up to the thread without a copy, and copies one it keeps or shares', async () => {
     const store = new ThreadedMemoryStorage({ strictTraceId: true, autocompleteKeys: [], maxSpans: 1000, sampleRate: 1 });
     try {

@@ -66,6 +66,16 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
   }
 
   private readonly sampleRate: number;
+  private busyMs = 0;
+  /**
+   * Seconds the ingest thread has spent on messages (decoding, sampling, packing, posting the
+   * batch back), over every thread this store ran. Its rate is the thread's utilization: near
+   * 1, the thread is what bounds ingest, whatever the event loop's load.
+   */
+  get threadBusySeconds(): number {
+    return this.busyMs / 1000;
+  }
+
   /** Called once for each worker that dies (not for one the store closes); it is replaced on the next message. */
   onThreadFailure: ((why: string) => void) | undefined = undefined;
 
@@ -73,6 +83,7 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
     const worker = startWorker({ settings: this.prepareSettings, sampleRate: this.sampleRate, seed: this.packerSnapshot() });
     worker.unref();
     worker.on('message', (reply: PrepareReply) => {
+      this.busyMs += reply.busyMs;
       // Deltas are applied here, in the order the worker made them, before anyone can store.
       if (reply.batch?.delta !== undefined) this.applyPackerDelta(reply.batch.delta);
       const p = this.pending.get(reply.id);

@@ -89,6 +89,19 @@ export class SkeinMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Exposes the ingest thread's busy time (seconds, read when /metrics is rendered). */
+  ingestThreadBusy(seconds: () => number): void {
+    new Counter({
+      name: 'skein_ingest_thread_busy_seconds_total',
+      help: 'Seconds the ingest thread spent on messages (decoding, sampling, packing, posting batches back); a rate near 1 means it bounds ingest',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(seconds());
+      },
+    });
+  }
+
   /** Counts an ingest thread that died. */
   ingestThreadFailed(): void {
     this.threadFailures.inc();
