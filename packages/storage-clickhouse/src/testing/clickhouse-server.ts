@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,22 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
+/** The last lines of a node's error log, to show when it does not start (its directory is removed then). */
+function errorLogTail(dir: string): string {
+  try {
+    const lines = readFileSync(join(dir, 'error.log'), 'utf8').trim().split('\n');
+    return lines.slice(-5).join('\n') || '(error.log is empty)';
+  } catch {
+    return '(no error.log)';
+  }
+}
+
+/**
+ * A node could not listen on a port it was given: between freePort() closing its probe socket and
+ * clickhouse-server binding, another process (any test's client connection) took the port.
+ */
+class PortTakenError extends Error {}
+
 async function waitReady(url: string, proc: () => ChildProcess | undefined, dir: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -95,9 +111,11 @@ async function waitReady(url: string, proc: () => ChildProcess | undefined, dir:
     }
     const p = proc();
     if (p === undefined || p.exitCode !== null || p.signalCode !== null) {
-      throw new Error(`clickhouse-server exited during start (see ${dir}/error.log)`);
+      const log = errorLogTail(dir);
+      const message = `clickhouse-server exited during start; its error.log ends:\n${log}`;
+      throw log.includes('Address already in use') ? new PortTakenError(message) : new Error(message);
     }
-    if (Date.now() > until) throw new Error(`clickhouse-server at ${url} did not answer within ${timeoutMs} ms (see ${dir}/error.log)`);
+    if (Date.now() > until) throw new Error(`clickhouse-server at ${url} did not answer within ${timeoutMs} ms; its error.log ends:\n${errorLogTail(dir)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -128,11 +146,23 @@ function node(dir: string, http: number, tcp: number, configPath: string): Click
 /**
  * Starts `count` clickhouse-server processes on free 127.0.0.1 ports, each with a temp directory
  * and a generated config.xml/users.xml whose remote_servers section names all of them as the shards
- * of one cluster; resolves once every one answers SELECT 1.
+ * of one cluster; resolves once every one answers SELECT 1. When a port was taken before a node
+ * could bind it, all of them start again on new ports (up to three tries in all). pickPort
+ * chooses each port (a free one by default).
  */
-export async function startClickHouse(count = 1, cluster = 'skein_test'): Promise<ClickHouseServers> {
+export async function startClickHouse(count = 1, cluster = 'skein_test', pickPort: () => Promise<number> = freePort): Promise<ClickHouseServers> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(count, cluster, pickPort);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(count: number, cluster: string, pickPort: () => Promise<number>): Promise<ClickHouseServers> {
   const ports: [number, number][] = [];
-  for (let i = 0; i < count; i++) ports.push([await freePort(), await freePort()]);
+  for (let i = 0; i < count; i++) ports.push([await pickPort(), await pickPort()]);
   const remote = remoteServers(cluster, ports.map(([, tcp]) => tcp));
   const nodes = ports.map(([http, tcp]) => {
     const dir = mkdtempSync(join(tmpdir(), 'skein-clickhouse-'));
