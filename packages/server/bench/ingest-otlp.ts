@@ -19,7 +19,7 @@ import type { Span } from '@skein/model';
 import { InMemoryStorage } from '@skein/storage';
 import { makeBodies } from './ingest-data.js';
 import type { BodyIndex, OtlpLoadResult, OtlpLoadSettings } from './ingest-otlp-load.js';
-import { busyShare, metricValue } from './server-metrics.js';
+import { busyShare, ingestThreadBusy, metricValue } from './server-metrics.js';
 import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -113,7 +113,6 @@ function runLoad(settings: OtlpLoadSettings): Promise<OtlpLoadResult> {
 }
 
 const stored = (url: string): Promise<number> => metricValue(url, 'skein_storage_spans_stored_total');
-const BUSY = 'skein_ingest_thread_busy_seconds_total';
 
 const base: Omit<OtlpLoadSettings, 'mode' | 'target' | 'path' | 'contentType' | 'bodiesFile' | 'indexFile'> = {
   spansPerBody: SPANS_PER_BODY,
@@ -155,9 +154,9 @@ const verdict = (rate: number, target: number | undefined): string =>
 for (const { label, target, settings } of runs) {
   const server = await startServer();
   const warm = await runLoad({ ...settings(server), seconds: 1, roundOffset: (round += 0x1000) });
-  const busyBefore = await metricValue(server.url, BUSY);
+  const busyBefore = await ingestThreadBusy(server.url);
   const r = await runLoad({ ...settings(server), roundOffset: (round += 0x1000) });
-  const busy = busyShare(busyBefore, await metricValue(server.url, BUSY), r.elapsedMs);
+  const busy = busyShare(busyBefore, await ingestThreadBusy(server.url), r.elapsedMs);
   const failed = Object.keys(r.failures).length > 0 ? `; failures ${JSON.stringify(r.failures)}` : '';
   const rate = r.spansAccepted / (r.elapsedMs / 1000);
   console.log(`${label.padEnd(48)} ${fmt(rate).padStart(9)} spans/s  (${fmt(r.accepted / (r.elapsedMs / 1000))} req/s, ${busy}${failed})${verdict(rate, target)}`);

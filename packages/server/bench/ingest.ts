@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import { makeBodies } from './ingest-data.js';
 import type { LoadResult, LoadSettings } from './ingest-load.js';
-import { busyShare, metricValue } from './server-metrics.js';
+import { busyShare, ingestThreadBusy, metricValue } from './server-metrics.js';
 import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -98,10 +98,9 @@ const settings: LoadSettings = {
   roundOffset: 0,
 };
 const warm = await runLoad(settings);
-const BUSY = 'skein_ingest_thread_busy_seconds_total';
-const busyBefore = await metricValue(url, BUSY);
+const busyBefore = await ingestThreadBusy(url);
 const load = await runLoad({ ...settings, seconds: SECONDS, roundOffset: 0x800000 });
-const busyAfter = await metricValue(url, BUSY);
+const busyAfter = await ingestThreadBusy(url);
 const stored = await metricValue(url, 'skein_storage_spans_stored_total');
 let tracesFound = 0;
 const samples = [...warm.sampleTraceIds, ...load.sampleTraceIds];

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startClickHouse } from './clickhouse-server.js';
+import { freePort, startClickHouse } from './clickhouse-server.js';
 
 // The harness the ClickHouse tests start their servers with, against real clickhouse-server:
 // a port taken between choosing and binding it (another test's connection can take it) must not
@@ -16,15 +16,6 @@ async function takenPort(): Promise<number> {
   if (addr === null || typeof addr === 'string') throw new Error('no port');
   return addr.port;
 }
-/** A port free when chosen (nothing listens on it). */
-async function freeNow(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const addr = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
 afterAll(async () => {
   await Promise.all(blockers.map((s) => new Promise<void>((r) => s.close(() => r()))));
 });
@@ -34,7 +25,7 @@ describe('startClickHouse', () => {
     let picks = 0;
     const taken = await takenPort();
     // The first node's HTTP port is taken; every later pick is free.
-    const servers = await startClickHouse(1, 'skein_test', async () => (picks++ === 0 ? taken : freeNow()));
+    const servers = await startClickHouse(1, 'skein_test', async () => (picks++ === 0 ? taken : freePort()));
     try {
       expect(picks).toBe(4); // two ports per try: the first try failed, the second started
       const node = servers.nodes[0]!;
@@ -51,7 +42,7 @@ describe('startClickHouse', () => {
     let picks = 0;
     const started = startClickHouse(1, 'skein_test', async () => {
       picks++;
-      return picks % 2 === 1 ? taken : freeNow();
+      return picks % 2 === 1 ? taken : freePort();
     });
     await expect(started).rejects.toThrow(new RegExp(`exited during start; its error.log ends:\\n[^]*Address already in use: 127\\.0\\.0\\.1:${taken}`));
     expect(picks).toBe(6);

@@ -34,7 +34,8 @@ export function clickhouseCommand(): [string, string[]] {
   throw new Error('clickhouse-server is not installed: run scripts/setup-system.sh (installs Debian\'s clickhouse-server)');
 }
 
-async function freePort(): Promise<number> {
+/** A 127.0.0.1 port nothing listened on when it was chosen (another process may take it before it is bound). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
