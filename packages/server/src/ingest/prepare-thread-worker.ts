@@ -43,7 +43,7 @@ function reply(id: number, started: number, received: number, spans: readonly Sp
   const batch: PreparedBatch = prepareBatch(packer, spans, settings);
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
-  const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer] as ArrayBuffer[];
+  const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer] as ArrayBuffer[];
   send({ id, busyMs: 0, received, batch }, started, transfer);
 }
 

@@ -1,6 +1,6 @@
 import type { Span } from '@skein/model';
 import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanHash, sweepPostings, termHash } from './posting-list.js';
-import { prepareBatch } from './prepared-batch.js';
+import { batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
@@ -326,16 +326,16 @@ export class MemoryIndex {
   }
 
   private index(b: PreparedBatch, i: number, ord: number, duration: number): void {
-    const service = b.services[i] as string;
+    const service = batchLabel(this.packer, b, i, 1);
     if (service !== '') {
       let s = this.services.get(service);
       if (s === undefined) {
         this.services.set(service, (s = { traces: [], durations: [], names: new Map(), remotes: new Map() }));
       }
       addOrdinalWithMax(s.traces, s.durations, ord, duration);
-      const name = b.names[i] as string;
+      const name = batchLabel(this.packer, b, i, 0);
       if (name !== '') addPosting(s.names, name, ord);
-      const remote = b.remotes[i] as string;
+      const remote = batchLabel(this.packer, b, i, 2);
       if (remote !== '') addPosting(s.remotes, remote, ord);
     }
     const terms = b.terms;

@@ -3,7 +3,7 @@ import type { Span } from '@skein/model';
 import { runStorageTests } from '../conformance/index.js';
 import { InMemoryStorage } from './in-memory-storage.js';
 import type { InMemoryStorageOptions } from './in-memory-storage.js';
-import { prepareBatch } from './prepared-batch.js';
+import { batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import { SpanPacker } from './span-packer.js';
 
@@ -62,6 +62,30 @@ describe('prepared batches', () => {
     await store.accept(many.slice(150));
     for (const s of [many[0], many[149], many[299]] as Span[]) expect(await store.getTrace(s.traceId)).toEqual([s]);
     expect(await store.getValues('env')).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+  });
+
+  it('indexes names and services the packer did not intern (a name over 200 characters, a server\'s remote endpoint, a service past 64 endpoints)', async () => {
+    const store = storeWithRemotePacker();
+    const long = `op${'x'.repeat(200)}`;
+    const spans = Array.from({ length: 70 }, (_, i) => span(`d${i}`, '1', {
+      name: i === 0 ? long : `op${i}`, kind: 'SERVER', localEndpoint: { serviceName: 'wide', ipv4: `10.0.1.${i}` },
+      remoteEndpoint: { serviceName: `caller${i % 3}`, ipv4: '10.9.9.9', port: 40_000 + i },
+    }));
+    const packer = new SpanPacker();
+    const batch = prepareBatch(packer, spans, { autocompleteKeys: [] });
+    // The cases under test: labels kept as strings (a server's remote endpoint is never interned,
+    // and a service's endpoints past the 64th are inline), read back by the same rule.
+    expect(batch.strings).toContain('caller0');
+    expect(batch.strings).toContain('wide');
+    expect(batch.strings).toContain(long);
+    expect(batchLabel(packer, batch, 0, 0)).toBe(long);
+    expect([0, 1, 2].map((what) => batchLabel(packer, batch, 69, what as 0 | 1 | 2))).toEqual(['op69', 'wide', 'caller0']);
+    await store.accept(spans);
+    expect(await store.getRemoteServiceNames('wide')).toEqual(['caller0', 'caller1', 'caller2']);
+    expect((await store.getSpanNames('wide')).length).toBe(70);
+    expect(await store.getSpanNames('wide')).toContain(long);
+    const found = await store.getTraces({ serviceName: 'wide', remoteServiceName: 'caller2', spanName: 'op68', endTs: Date.now(), lookback: 86_400_000 * 365 * 10, limit: 10 });
+    expect(found.map((t) => t[0]?.traceId)).toEqual([pad('d68')]);
   });
 
   it('keeps a trace whose spans fall in different time-base windows whole, and still drops their duplicates', async () => {

@@ -14,10 +14,16 @@ export interface PreparedBatch {
   traceIds: string[];
   /** Each span packed with its own trace id, its times relative to its base (see times). */
   packed: string[];
-  /** Local service, span name and remote service of each span ('' when absent). */
-  services: string[];
-  names: string[];
-  remotes: string[];
+  /**
+   * Three per span: its name, local service and remote service, each as the packer's interned
+   * id (a name id, or the id of the endpoint whose service it is), 0 when absent, or -(k + 1)
+   * for strings[k] when not interned; read them with batchLabel. Ids instead of strings
+   * because posting a hundred short strings to the store's thread costs more than the rest of
+   * the batch, and the store's replica of the packer already holds them.
+   */
+  labels: Int32Array;
+  /** The labels that were not interned. */
+  strings: string[];
   /**
    * Four per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0,
    * and the base its packed times are relative to (see timeBase); NaN for a span with no times
@@ -63,11 +69,21 @@ export function timeBase(span: Span): number {
   return Math.floor(anchor / WINDOW) * WINDOW;
 }
 
+/** Span i's name (what 0), local service (1) or remote service (2), '' when absent; read with the packer that prepared the batch, or a replica that applied its delta. */
+export function batchLabel(packer: SpanPacker, batch: PreparedBatch, i: number, what: 0 | 1 | 2): string {
+  const ref = batch.labels[i * 3 + what] as number;
+  if (ref === 0) return '';
+  if (ref < 0) return batch.strings[-ref - 1] as string;
+  return what === 0 ? packer.nameOf(ref) : packer.serviceOf(ref);
+}
+
 /** Prepares spans with this packer (on whichever thread owns it). */
 export function prepareBatch(packer: SpanPacker, spans: readonly Span[], settings: PrepareSettings): PreparedBatch {
   const n = spans.length;
   const traceIds = new Array<string>(n), packed = new Array<string>(n);
-  const services = new Array<string>(n), names = new Array<string>(n), remotes = new Array<string>(n);
+  const labels = new Int32Array(n * 3);
+  const strings: string[] = [];
+  const ids = packer.lastIds;
   const times = new Float64Array(n * 4);
   const termEnds = new Int32Array(n);
   let terms = new Int32Array(Math.max(64, n * 16));
@@ -86,9 +102,11 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     const p = packer.pack(span, span.traceId, base);
     packed[i] = p;
     const service = span.localEndpoint?.serviceName ?? '';
-    services[i] = service;
-    names[i] = span.name ?? '';
-    remotes[i] = span.remoteEndpoint?.serviceName ?? '';
+    const name = span.name ?? '';
+    const remote = span.remoteEndpoint?.serviceName ?? '';
+    labels[i * 3] = name === '' ? 0 : ids.name !== 0 ? ids.name : -strings.push(name);
+    labels[i * 3 + 1] = service === '' ? 0 : ids.local !== 0 ? ids.local : -strings.push(service);
+    labels[i * 3 + 2] = remote === '' ? 0 : ids.remote !== 0 ? ids.remote : -strings.push(remote);
     times[i * 4] = span.timestamp ?? Number.NaN;
     times[i * 4 + 1] = span.duration ?? Number.NaN;
     times[i * 4 + 2] = span.parentId === undefined ? 0 : 1;
@@ -141,7 +159,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     termEnds[i] = t;
   }
   const batch: PreparedBatch = {
-    count: n, traceIds, packed, services, names, remotes, times, terms: terms.slice(0, t), termEnds, autocomplete,
+    count: n, traceIds, packed, labels, strings, times, terms: terms.slice(0, t), termEnds, autocomplete,
   };
   return batch;
 }

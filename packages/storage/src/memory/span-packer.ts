@@ -86,6 +86,10 @@ export interface PackedTags {
 export class SpanPacker {
   /** What pack() did with the tags of the span it packed last (a preparer reads it right after). */
   readonly lastTags: PackedTags = { count: 0, keys: [], values: [], keyIds: [], valueIds: [] };
+  /** The interned ids pack() used for the name and the endpoints of the span it packed last (0: absent or inline). */
+  readonly lastIds = { name: 0, local: 0, remote: 0 };
+  /** The endpoint id packEndpoint() used last (0: absent or inline). */
+  private lastEndpoint = 0;
   private marks: Marks = { names: 0, tagKeys: 0, tagValues: [], annotationValues: 0, endpoints: 1 };
   private readonly names = new Interner(50_000);
   /** Interned endpoints by id (from 1), and per service name the ids of its endpoints. */
@@ -132,10 +136,14 @@ export class SpanPacker {
   }
 
   private packEndpoint(e: Endpoint | undefined, intern: boolean): string {
+    this.lastEndpoint = 0;
     if (e === undefined) return '0';
     if (intern) {
       const id = this.endpointId(e);
-      if (id !== undefined) return String(id);
+      if (id !== undefined) {
+        this.lastEndpoint = id;
+        return String(id);
+      }
     }
     return `[${e.serviceName === undefined ? 0 : json(e.serviceName)},${e.ipv4 === undefined ? 0 : json(e.ipv4)},`
       + `${e.ipv6 === undefined ? 0 : json(e.ipv6)},${e.port ?? 0}]`;
@@ -147,6 +155,16 @@ export class SpanPacker {
     if (typeof p !== 'number') return undefined;
     const e = this.endpoints[p];
     return e === undefined ? undefined : { ...e };
+  }
+
+  /** The span name interned as id (see lastIds). */
+  nameOf(id: number): string {
+    return this.names.resolve(id);
+  }
+
+  /** The service name of the endpoint interned as id ('' when it has none; see lastIds). */
+  serviceOf(id: number): string {
+    return this.endpoints[id]?.serviceName ?? '';
   }
 
   /** What was interned since the last call, or undefined when nothing was. */
@@ -262,11 +280,17 @@ export class SpanPacker {
     const flags = (span.debug === true ? DEBUG : 0) | (span.shared === true ? SHARED : 0);
     // A server's remote endpoint is usually the caller's ephemeral port: not worth interning.
     const internRemote = span.kind !== 'SERVER' && span.kind !== 'CONSUMER';
+    const ids = this.lastIds;
+    const name = span.name === undefined ? 0 : this.names.intern(span.name);
+    ids.name = typeof name === 'number' ? name : 0;
+    const local = this.packEndpoint(span.localEndpoint, true);
+    ids.local = this.lastEndpoint;
+    const remote = this.packEndpoint(span.remoteEndpoint, internRemote);
+    ids.remote = this.lastEndpoint;
     // Ids are normalized lower-case hex: nothing to escape.
     let out = `["${span.id}",${span.parentId === undefined ? 0 : `"${span.parentId}"`},`
-      + `${span.kind === undefined ? 0 : KIND_CODE[span.kind]},${span.name === undefined ? 0 : json(this.names.intern(span.name))},`
-      + `${span.timestamp === undefined ? 'null' : span.timestamp - base},${span.duration ?? 0},`
-      + `${this.packEndpoint(span.localEndpoint, true)},${this.packEndpoint(span.remoteEndpoint, internRemote)}`;
+      + `${span.kind === undefined ? 0 : KIND_CODE[span.kind]},${name === 0 ? 0 : json(name)},`
+      + `${span.timestamp === undefined ? 'null' : span.timestamp - base},${span.duration ?? 0},${local},${remote}`;
     if (span.traceId !== traceId) return `${out},${annotations},${tags},${flags},${json(span.traceId)}]`;
     if (flags !== 0) out += `,${annotations},${tags},${flags}`;
     else if (tags !== '0') out += `,${annotations},${tags}`;
