@@ -27,6 +27,8 @@ export interface LoadResult {
   spansAccepted: number;
   byStatus: Record<string, number>;
   elapsedMs: number;
+  /** CPU the load generator itself used while sending (ms, user + system). */
+  cpuMs: number;
   p50Ms: number;
   p99Ms: number;
   /** Trace ids of some bodies answered 202, to read back. */
@@ -64,6 +66,7 @@ const result: LoadResult = {
   spansAccepted: 0,
   byStatus: {},
   elapsedMs: 0,
+  cpuMs: 0,
   p50Ms: 0,
   p99Ms: 0,
   sampleTraceIds: [],
@@ -100,10 +103,13 @@ async function worker(deadline: number): Promise<void> {
   connection.close();
 }
 
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const deadline = started + settings.seconds * 1000;
 await Promise.all(Array.from({ length: settings.connections }, () => worker(deadline)));
 result.elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+result.cpuMs = (cpu.user + cpu.system) / 1000;
 latencies.sort((a, b) => a - b);
 result.p50Ms = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
 result.p99Ms = latencies[Math.floor(latencies.length * 0.99)] ?? 0;
