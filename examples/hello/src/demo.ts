@@ -2,21 +2,11 @@
 // CLI a few times, prints the trace ids and where to see them, and stops everything.
 // `npm run demo -- --keep` leaves the server and services running until Ctrl-C.
 import { spawn } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runCli, startStack, type StackOptions } from './stack.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const keep = process.argv.includes('--keep');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(url: string): Promise<void> {
   for (let i = 0; i < 150; i++) {
@@ -30,12 +20,23 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`skein server at ${url} did not become healthy`);
 }
 
-const port = Number(process.env.SKEIN_DEMO_PORT ?? (await freePort()));
-const skeinUrl = `http://localhost:${port}`;
-const server = spawn(process.execPath, [`${root}packages/server/bin/skein.js`, 'serve', '--port', String(port), '--host', '127.0.0.1', '--storage', 'memory'], {
+// Port 0 unless SKEIN_DEMO_PORT says otherwise: the server binds a free port itself and names it
+// in its "listening on" line (choosing one here and passing it on could lose it to another process).
+const server = spawn(process.execPath, [`${root}packages/server/bin/skein.js`, 'serve', '--port', process.env.SKEIN_DEMO_PORT ?? '0', '--host', '127.0.0.1', '--storage', 'memory'], {
   cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+const port = await new Promise<number>((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    out += chunk.toString();
+    const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(out);
+    if (m?.[1] !== undefined) resolve(Number(m[1]));
+  });
+  server.once('exit', (code) => reject(new Error(`skein serve exited with ${code} before listening`)));
+});
+const skeinUrl = `http://localhost:${port}`;
 await waitHealthy(`http://127.0.0.1:${port}`);
 
 const opts: StackOptions = { command: [process.execPath], dir: fileURLToPath(new URL('.', import.meta.url)), ext: '.js', cwd: root, skeinEndpoint: `http://127.0.0.1:${port}/api/v2/spans` };
