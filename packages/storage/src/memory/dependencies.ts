@@ -19,31 +19,51 @@ function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, beg
   linker.putTrace(spans);
 }
 
-function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): DependencyLinker {
+/** Traces a query links between turns of the event loop. */
+const TRACES_PER_QUERY_SLICE = 128;
+
+/** Lets the event loop run (ingest, other requests) before a query links the next slice. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Links the traces of a block that start in [begin, end], a slice at a time: after a long burst
+ * of ingest a query may find hundreds of blocks not linked ahead (seconds of work), and the event
+ * loop keeps serving meanwhile. Traces arriving after the call starts are left to later queries.
+ */
+async function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): Promise<DependencyLinker> {
   const linker = new DependencyLinker();
   const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
-  for (let ord = Math.max(id << index.blockBits, index.firstLive); ord <= last; ord++) putEntry(index, linker, ord, begin, end);
+  let ord = Math.max(id << index.blockBits, index.firstLive);
+  while (ord <= last) {
+    for (const stop = Math.min(last + 1, ord + TRACES_PER_QUERY_SLICE); ord < stop; ord++) putEntry(index, linker, ord, begin, end);
+    if (ord <= last) await yieldToLoop();
+  }
   return linker;
 }
 
-/** Computes and caches the links of a block (all its dated traces), unless cached already. */
-export function cachedLinks(index: MemoryIndex, id: number, block: Block): DependencyLink[] {
-  if (block.links === undefined) {
-    block.links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY).link();
-  }
-  return block.links;
-}
-
-/** Links of traces starting in [endTs - lookback, endTs] (epoch ms). */
-export function dependencyLinks(index: MemoryIndex, endTs: number, lookback: number): DependencyLink[] {
+/**
+ * Links of traces starting in [endTs - lookback, endTs] (epoch ms). A block lying wholly inside
+ * the window uses its cached links, or computes and caches them unless it changed meanwhile.
+ */
+export async function dependencyLinks(index: MemoryIndex, endTs: number, lookback: number): Promise<DependencyLink[]> {
   const begin = (endTs - lookback) * 1000;
   const end = endTs * 1000;
   const parts: DependencyLink[] = [];
-  for (const [id, block] of index.blocks) {
+  for (const [id, block] of [...index.blocks]) {
     if (block.max < begin || block.min > end) continue;
-    const links = block.min >= begin && block.max <= end
-      ? cachedLinks(index, id, block)
-      : linkBlock(index, id, begin, end).link();
+    let links: DependencyLink[];
+    if (block.min >= begin && block.max <= end) {
+      if (block.links === undefined) {
+        const version = block.version;
+        const computed = (await linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).link();
+        if (block.version === version && index.blocks.get(id) === block) block.links = computed;
+        links = computed;
+      } else links = block.links;
+    } else {
+      links = (await linkBlock(index, id, begin, end)).link();
+    }
     for (const l of links) parts.push(l);
   }
   return mergeDependencyLinks(parts);

@@ -145,6 +145,34 @@ describe('InMemoryStorage', () => {
     expect(links).toContainEqual({ parent: 'svc0', child: 'late', callCount: 1, errorCount: 1 });
   });
 
+
+  it('lets the event loop run while a query links traces not linked ahead, and gives the same links', async () => {
+    const store = new InMemoryStorage();
+    const reference = new ReferenceStorage({ strictTraceId: true, autocompleteKeys: [] });
+    // 1,000 traces stay in the first block of 1,024: nothing is linked ahead, the query links them all.
+    for (let n = 0; n < 1000; n += 100) {
+      const spans = Array.from({ length: 100 }, (_, k) => trace(n + k, n + k)).flat();
+      await store.accept(spans);
+      await reference.accept(spans);
+    }
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      if (done) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const day = [NOW + 3_600_000, 7_200_000] as const;
+    const links = await store.getDependencies(...day);
+    done = true;
+    // Linked 128 traces a turn: the loop turned between slices (a query that linked all in one go would leave 0).
+    expect(turns).toBeGreaterThanOrEqual(5);
+    const sorted = (list: DependencyLink[]): DependencyLink[] => [...list].sort((a, b) => `${a.parent}>${a.child}`.localeCompare(`${b.parent}>${b.child}`));
+    expect(sorted(links)).toEqual(sorted(await reference.getDependencies(...day)));
+    expect(links.length).toBe(1000);
+    expect(sorted(await store.getDependencies(...day))).toEqual(sorted(links)); // cached for the block now
+  });
   it('reads back strings that need escaping and values past the intern tables', async () => {
     const store = new InMemoryStorage();
     const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDCA9 ⻩';
