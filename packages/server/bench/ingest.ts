@@ -77,6 +77,32 @@ function runLoad(settings: LoadSettings): Promise<LoadResult> {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/**
+ * The first /api/v2/dependencies after the run: linking ahead takes at most a tenth of the event
+ * loop while spans keep coming, so a query right after finds most traces to link itself. Times it,
+ * and /health asked every 20 ms meanwhile (the server must keep answering).
+ */
+async function dependenciesAfterIngest(url: string): Promise<{ ms: number; links: number; healthP50: number; healthMax: number }> {
+  const health: number[] = [];
+  let querying = true;
+  const probe = (async (): Promise<void> => {
+    while (querying) {
+      const t = performance.now();
+      await fetch(`${url}/health`);
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const started = performance.now();
+  const res = await fetch(`${url}/api/v2/dependencies?endTs=${Date.now()}&lookback=86400000`);
+  const links = ((await res.json()) as unknown[]).length;
+  const ms = performance.now() - started;
+  querying = false;
+  await probe;
+  health.sort((a, b) => a - b);
+  return { ms, links, healthP50: health[Math.floor(health.length / 2)] ?? 0, healthMax: health[health.length - 1] ?? 0 };
+}
+
 const bodies = makeBodies(BODY_COUNT, SPANS_PER_BODY);
 const dir = mkdtempSync(join(tmpdir(), 'skein-bench-'));
 const bodiesFile = join(dir, 'bodies.ndjson');
@@ -107,6 +133,7 @@ const serverCpuAfter = processCpu(child.pid);
 const machineAfter = machineCpu();
 const busyAfter = await ingestThreadBusy(url);
 const stored = await metricValue(url, 'skein_storage_spans_stored_total');
+const deps = await dependenciesAfterIngest(url);
 let tracesFound = 0;
 const samples = [...warm.sampleTraceIds, ...load.sampleTraceIds];
 for (const id of samples) {
@@ -141,6 +168,7 @@ if (serverCpuBefore !== undefined && serverCpuAfter !== undefined && load.spansA
   console.log(`CPU per stored span: server ${server.toFixed(1)} µs (event loop ${main.toFixed(1)}, other threads ${(server - main).toFixed(1)}: ingest thread, GC, I/O), load generator ${loader.toFixed(1)} µs; JSON.parse alone ${parseCost.toFixed(1)} µs`);
   console.log(`  = ${((server + loader) / parseCost).toFixed(1)} × JSON.parse in all (server ${(server / parseCost).toFixed(1)} ×); the ratio target allows ${(cores / 0.35).toFixed(1)} × on ${cores} cores, which were ${Math.round(busy * 100)} % busy`);
 }
+console.log(`first /api/v2/dependencies after the run: ${fmt(deps.ms)} ms (${deps.links} links); /health meanwhile p50 ${deps.healthP50.toFixed(1)} ms, max ${fmt(deps.healthMax)} ms`);
 console.log(`answers: ${JSON.stringify(load.byStatus)}; server exit code on SIGTERM: ${exitCode}`);
 const ok = stored === expected && traceFound && exitCode === 0;
 console.log(`stored check: ${fmt(stored)} spans stored, ${fmt(expected)} answered 202; ${tracesFound}/${samples.length} sampled traces readable → ${ok ? 'OK' : 'MISMATCH'}`);
