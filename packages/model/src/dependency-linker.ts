@@ -123,23 +123,33 @@ function buildTree(spans: readonly Span[]): Node {
   const cleaned = cleanTrace(spans);
   const spanToParent = new Map<string, string | undefined>();
   const keyToNode = new Map<string, Node>();
-  for (const span of cleaned) {
-    if (span.shared === true) spanToParent.set(nodeKey(span.id, true, span.localEndpoint), span.id);
-    else spanToParent.set(span.id, span.parentId);
+  // Ids of shared spans, and their keys by index in cleaned (only shared spans have compound keys).
+  let sharedIds: Set<string> | undefined;
+  const sharedKeys: string[] = [];
+  for (let i = 0; i < cleaned.length; i++) {
+    const span = cleaned[i] as Span;
+    if (span.shared === true) {
+      const key = nodeKey(span.id, true, span.localEndpoint);
+      (sharedIds ??= new Set()).add(span.id);
+      sharedKeys[i] = key;
+      spanToParent.set(key, span.id);
+    } else spanToParent.set(span.id, span.parentId);
   }
   let root: Node | undefined;
-  for (const span of cleaned) {
+  for (let i = 0; i < cleaned.length; i++) {
+    const span = cleaned[i] as Span;
     const shared = span.shared === true;
     const endpoint = span.localEndpoint;
-    const key = nodeKey(span.id, shared, endpoint);
+    const key = shared ? (sharedKeys[i] as string) : span.id;
     const noEndpointKey = endpoint !== undefined ? nodeKey(span.id, shared, undefined) : key;
     let parent: string | undefined;
     if (shared) {
       parent = span.id; // a shared (server) span's parent is the client with the same id
     } else if (span.parentId !== undefined) {
       // Prefer a shared server span on the same endpoint as parent (a local span inside a server).
-      const sharedParent = nodeKey(span.parentId, true, endpoint);
-      if (spanToParent.has(sharedParent)) {
+      // Only a shared span's key can match, so the key is built only when the parent id is one.
+      const sharedParent = sharedIds?.has(span.parentId) === true ? nodeKey(span.parentId, true, endpoint) : undefined;
+      if (sharedParent !== undefined && spanToParent.has(sharedParent)) {
         spanToParent.set(noEndpointKey, sharedParent);
         parent = sharedParent;
       } else {
@@ -184,7 +194,9 @@ function isError(span: Span): boolean {
 
 /** Accumulates dependency links over traces; call putTrace per trace, then link(). */
 export class DependencyLinker {
-  private readonly calls = new Map<string, { parent: string; child: string; calls: number; errors: number }>();
+  /** Links in the order first seen, and the same entries by parent then child (no key string to build per call). */
+  private readonly calls: { parent: string; child: string; calls: number; errors: number }[] = [];
+  private readonly byParent = new Map<string, Map<string, { parent: string; child: string; calls: number; errors: number }>>();
 
   /** Adds the links of one trace; all spans must share a trace id (or its low 64 bits). */
   putTrace(spans: readonly Span[]): this {
@@ -243,16 +255,21 @@ export class DependencyLinker {
   }
 
   private add(parent: string, child: string, error: boolean): void {
-    const key = `${parent}\u0000${child}`;
-    let entry = this.calls.get(key);
-    if (entry === undefined) this.calls.set(key, (entry = { parent, child, calls: 0, errors: 0 }));
+    let children = this.byParent.get(parent);
+    if (children === undefined) this.byParent.set(parent, (children = new Map()));
+    let entry = children.get(child);
+    if (entry === undefined) {
+      entry = { parent, child, calls: 0, errors: 0 };
+      children.set(child, entry);
+      this.calls.push(entry);
+    }
     entry.calls++;
     if (error) entry.errors++;
   }
 
   /** The links accumulated so far; errorCount is present only when non-zero. */
   link(): DependencyLink[] {
-    return [...this.calls.values()].map(toLink);
+    return this.calls.map(toLink);
   }
 }
 
