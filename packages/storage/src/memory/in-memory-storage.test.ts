@@ -145,7 +145,6 @@ describe('InMemoryStorage', () => {
     expect(links).toContainEqual({ parent: 'svc0', child: 'late', callCount: 1, errorCount: 1 });
   });
 
-
   it('lets the event loop run while a query links traces not linked ahead, and gives the same links', async () => {
     const store = new InMemoryStorage();
     const reference = new ReferenceStorage({ strictTraceId: true, autocompleteKeys: [] });
@@ -173,6 +172,7 @@ describe('InMemoryStorage', () => {
     expect(links.length).toBe(1000);
     expect(sorted(await store.getDependencies(...day))).toEqual(sorted(links)); // cached for the block now
   });
+
   it('reads back strings that need escaping and values past the intern tables', async () => {
     const store = new InMemoryStorage();
     const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDCA9 ⻩';
