@@ -170,7 +170,7 @@ describe('InMemoryStorage', () => {
     const sorted = (list: DependencyLink[]): DependencyLink[] => [...list].sort((a, b) => `${a.parent}>${a.child}`.localeCompare(`${b.parent}>${b.child}`));
     expect(sorted(links)).toEqual(sorted(await reference.getDependencies(...day)));
     expect(links.length).toBe(1000);
-    expect(sorted(await store.getDependencies(...day))).toEqual(sorted(links)); // cached for the block now
+    expect(sorted(await store.getDependencies(...day))).toEqual(sorted(links)); // asked again (from the cache this time): the same
   });
 
   it('reads back strings that need escaping and values past the intern tables', async () => {
