@@ -88,8 +88,6 @@ export class SpanPacker {
   readonly lastTags: PackedTags = { count: 0, keys: [], values: [], keyIds: [], valueIds: [] };
   /** The interned ids pack() used for the name and the endpoints of the span it packed last (0: absent or inline). */
   readonly lastIds = { name: 0, local: 0, remote: 0 };
-  /** The endpoint id packEndpoint() used last (0: absent or inline). */
-  private lastEndpoint = 0;
   private marks: Marks = { names: 0, tagKeys: 0, tagValues: [], annotationValues: 0, endpoints: 1 };
   private readonly names = new Interner(50_000);
   /** Interned endpoints by id (from 1), and per service name the ids of its endpoints. */
@@ -135,15 +133,12 @@ export class SpanPacker {
     return id;
   }
 
-  private packEndpoint(e: Endpoint | undefined, intern: boolean): string {
-    this.lastEndpoint = 0;
-    if (e === undefined) return '0';
+  /** An endpoint packed: its interned id, 0 when absent, or its inline text. */
+  private packEndpoint(e: Endpoint | undefined, intern: boolean): number | string {
+    if (e === undefined) return 0;
     if (intern) {
       const id = this.endpointId(e);
-      if (id !== undefined) {
-        this.lastEndpoint = id;
-        return String(id);
-      }
+      if (id !== undefined) return id;
     }
     return `[${e.serviceName === undefined ? 0 : json(e.serviceName)},${e.ipv4 === undefined ? 0 : json(e.ipv4)},`
       + `${e.ipv6 === undefined ? 0 : json(e.ipv6)},${e.port ?? 0}]`;
@@ -284,9 +279,9 @@ export class SpanPacker {
     const name = span.name === undefined ? 0 : this.names.intern(span.name);
     ids.name = typeof name === 'number' ? name : 0;
     const local = this.packEndpoint(span.localEndpoint, true);
-    ids.local = this.lastEndpoint;
+    ids.local = typeof local === 'number' ? local : 0;
     const remote = this.packEndpoint(span.remoteEndpoint, internRemote);
-    ids.remote = this.lastEndpoint;
+    ids.remote = typeof remote === 'number' ? remote : 0;
     // Ids are normalized lower-case hex: nothing to escape.
     let out = `["${span.id}",${span.parentId === undefined ? 0 : `"${span.parentId}"`},`
       + `${span.kind === undefined ? 0 : KIND_CODE[span.kind]},${name === 0 ? 0 : json(name)},`
