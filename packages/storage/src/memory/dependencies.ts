@@ -44,6 +44,26 @@ async function linkBlock(index: MemoryIndex, id: number, begin: number, end: num
 }
 
 /**
+ * The links of all dated traces of a block, computed once however many queries ask meanwhile,
+ * and cached unless the block changed meanwhile.
+ */
+function wholeBlockLinks(index: MemoryIndex, id: number, block: Block): Promise<DependencyLink[]> {
+  const version = block.version;
+  if (block.linking !== undefined && block.linking.version === version) return block.linking.links;
+  const links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)
+    .then((linker) => {
+      const computed = linker.link();
+      if (block.version === version && index.blocks.get(id) === block) block.links = computed;
+      return computed;
+    })
+    .finally(() => {
+      if (block.linking?.links === links) block.linking = undefined;
+    });
+  block.linking = { version, links };
+  return links;
+}
+
+/**
  * Links of traces starting in [endTs - lookback, endTs] (epoch ms). A block lying wholly inside
  * the window uses its cached links, or computes and caches them unless it changed meanwhile.
  */
@@ -55,12 +75,7 @@ export async function dependencyLinks(index: MemoryIndex, endTs: number, lookbac
     if (block.max < begin || block.min > end) continue;
     let links: DependencyLink[];
     if (block.min >= begin && block.max <= end) {
-      if (block.links === undefined) {
-        const version = block.version;
-        const computed = (await linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).link();
-        if (block.version === version && index.blocks.get(id) === block) block.links = computed;
-        links = computed;
-      } else links = block.links;
+      links = block.links ?? (await wholeBlockLinks(index, id, block));
     } else {
       links = (await linkBlock(index, id, begin, end)).link();
     }
@@ -88,6 +103,7 @@ export function linkAhead(index: MemoryIndex, id: number, block: Block, done: ()
   let ord = Math.max(id << index.blockBits, index.firstLive);
   const step = (): void => {
     if (block.version !== version || index.blocks.get(id) !== block || block.links !== undefined) return done();
+    if (block.linking?.version === version) return done(); // a query is linking it
     const started = performance.now();
     const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
     for (const stop = Math.min(last + 1, ord + TRACES_PER_SLICE); ord < stop; ord++) {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DependencyLinker } from '@skein/model';
 import type { DependencyLink, Span } from '@skein/model';
 import { runStorageTests } from '../conformance/index.js';
 import { InMemoryStorage } from './in-memory-storage.js';
@@ -171,6 +172,21 @@ describe('InMemoryStorage', () => {
     expect(sorted(links)).toEqual(sorted(await reference.getDependencies(...day)));
     expect(links.length).toBe(1000);
     expect(sorted(await store.getDependencies(...day))).toEqual(sorted(links)); // asked again (from the cache this time): the same
+  });
+
+  it('links a block once for queries asked while it is being linked', async () => {
+    const store = new InMemoryStorage();
+    for (let n = 0; n < 1000; n += 100) await store.accept(Array.from({ length: 100 }, (_, k) => trace(n + k, n + k)).flat());
+    const putTrace = vi.spyOn(DependencyLinker.prototype, 'putTrace');
+    try {
+      const day = [NOW + 3_600_000, 7_200_000] as const;
+      const [a, b] = await Promise.all([store.getDependencies(...day), store.getDependencies(...day)]);
+      expect(b).toEqual(a);
+      expect(a.length).toBe(1000);
+      expect(putTrace).toHaveBeenCalledTimes(1000); // each trace once, not once per query
+    } finally {
+      putTrace.mockRestore();
+    }
   });
 
   it('reads back strings that need escaping and values past the intern tables', async () => {
