@@ -19,48 +19,84 @@ function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, beg
   linker.putTrace(spans);
 }
 
-/** Traces a query links between turns of the event loop. */
+/** Traces linked per slice: for a query waiting on them, and ahead of queries (a shorter pause to ingest). */
 const TRACES_PER_QUERY_SLICE = 128;
+const TRACES_PER_SLICE = 32;
+/** While spans keep arriving, linking ahead takes at most this share of the event loop. */
+const BUSY_SHARE = 0.1;
+/** Ingest counts as ongoing this long after the last accept (ms). */
+const BUSY_MS = 50;
 
-/** Lets the event loop run (ingest, other requests) before a query links the next slice. */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A block being linked, and whether a query waits for it (then it goes at full speed). */
+interface Linking {
+  version: number;
+  urgent: boolean;
+  links: Promise<DependencyLink[]>;
 }
 
 /**
- * Links the traces of a block that start in [begin, end], a slice at a time: after a long burst
- * of ingest a query may find hundreds of blocks not linked ahead (seconds of work), and the event
- * loop keeps serving meanwhile. Traces arriving after the call starts are left to later queries.
+ * Resolves when the next slice may run: at the next turn of the event loop for a query, or when
+ * the store is idle; while spans keep arriving, ahead-of-query linking waits so that it takes at
+ * most BUSY_SHARE of the time (ingest comes first).
  */
-async function linkBlock(index: MemoryIndex, id: number, begin: number, end: number): Promise<DependencyLinker> {
+function pause(index: MemoryIndex, urgent: boolean, sliceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (urgent || performance.now() - index.lastAcceptAt > BUSY_MS) setImmediate(resolve);
+    else setTimeout(resolve, Math.ceil((sliceMs * (1 - BUSY_SHARE)) / BUSY_SHARE)).unref();
+  });
+}
+
+/**
+ * Links the traces of a block that start in [begin, end], a slice at a time with the event loop
+ * free in between: after a long burst of ingest a query may find hundreds of blocks not linked
+ * ahead (seconds of work). Traces arriving after the call starts are left to later queries.
+ * Undefined when `giveUp` says so between slices.
+ */
+async function linkBlock(
+  index: MemoryIndex, id: number, begin: number, end: number,
+  urgent: () => boolean, giveUp: () => boolean = () => false,
+): Promise<DependencyLinker | undefined> {
   const linker = new DependencyLinker();
   const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
   let ord = Math.max(id << index.blockBits, index.firstLive);
   while (ord <= last) {
-    for (const stop = Math.min(last + 1, ord + TRACES_PER_QUERY_SLICE); ord < stop; ord++) putEntry(index, linker, ord, begin, end);
-    if (ord <= last) await yieldToLoop();
+    const started = performance.now();
+    const stop = Math.min(last + 1, ord + (urgent() ? TRACES_PER_QUERY_SLICE : TRACES_PER_SLICE));
+    for (; ord < stop; ord++) putEntry(index, linker, ord, begin, end);
+    if (ord > last) break;
+    await pause(index, urgent(), performance.now() - started);
+    if (giveUp()) return undefined;
   }
   return linker;
 }
 
 /**
- * The links of all dated traces of a block, computed once however many queries ask meanwhile,
- * and cached unless the block changed meanwhile.
+ * The links of all dated traces of a block, computed once whoever asks meanwhile (a query that
+ * finds linking ahead under way speeds it up and waits for it), and cached unless the block
+ * changed meanwhile. Linking ahead that nobody waits for gives up (links []) once the block
+ * changes or is evicted: a query computes it when it needs it.
  */
-function wholeBlockLinks(index: MemoryIndex, id: number, block: Block): Promise<DependencyLink[]> {
+function wholeBlockLinks(index: MemoryIndex, id: number, block: Block, urgent: boolean): Promise<DependencyLink[]> {
   const version = block.version;
-  if (block.linking !== undefined && block.linking.version === version) return block.linking.links;
-  const links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)
+  const current = block.linking;
+  if (current !== undefined && current.version === version) {
+    if (urgent) current.urgent = true;
+    return current.links;
+  }
+  const state: Linking = { version, urgent, links: Promise.resolve([]) };
+  const stale = (): boolean => block.version !== version || index.blocks.get(id) !== block;
+  state.links = linkBlock(index, id, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, () => state.urgent, () => !state.urgent && stale())
     .then((linker) => {
+      if (linker === undefined) return [];
       const computed = linker.link();
-      if (block.version === version && index.blocks.get(id) === block) block.links = computed;
+      if (!stale()) block.links = computed;
       return computed;
     })
     .finally(() => {
-      if (block.linking?.links === links) block.linking = undefined;
+      if (block.linking === state) block.linking = undefined;
     });
-  block.linking = { version, links };
-  return links;
+  block.linking = state;
+  return state.links;
 }
 
 /**
@@ -75,47 +111,23 @@ export async function dependencyLinks(index: MemoryIndex, endTs: number, lookbac
     if (block.max < begin || block.min > end) continue;
     let links: DependencyLink[];
     if (block.min >= begin && block.max <= end) {
-      links = block.links ?? (await wholeBlockLinks(index, id, block));
+      links = block.links ?? (await wholeBlockLinks(index, id, block, true));
     } else {
-      links = (await linkBlock(index, id, begin, end)).link();
+      links = (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
     }
     for (const l of links) parts.push(l);
   }
   return mergeDependencyLinks(parts);
 }
 
-/** Traces linked per slice when linking ahead. */
-const TRACES_PER_SLICE = 32;
-/** While spans keep arriving, linking ahead takes at most this share of the event loop. */
-const BUSY_SHARE = 0.1;
-/** Ingest counts as ongoing this long after the last accept (ms). */
-const BUSY_MS = 50;
-
 /**
- * Computes a block's links TRACES_PER_SLICE traces at a time and caches them, unless the block
- * changed meanwhile (then a query computes them when it needs them); then done(). Slices run
- * back to back when the store is idle, and take at most BUSY_SHARE of the time while spans keep
- * arriving: ingest comes first, and links not ready when asked for are computed then.
+ * Computes and caches a block's links ahead of queries, in slices (see pause), then done().
+ * Starts at the next turn of the event loop: it is called while a batch is being stored, whose
+ * spans are not all in their traces yet.
  */
 export function linkAhead(index: MemoryIndex, id: number, block: Block, done: () => void): void {
-  const linker = new DependencyLinker();
-  const version = block.version;
-  let ord = Math.max(id << index.blockBits, index.firstLive);
-  const step = (): void => {
-    if (block.version !== version || index.blocks.get(id) !== block || block.links !== undefined) return done();
-    if (block.linking?.version === version) return done(); // a query is linking it
-    const started = performance.now();
-    const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
-    for (const stop = Math.min(last + 1, ord + TRACES_PER_SLICE); ord < stop; ord++) {
-      putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-    }
-    if (ord > last) {
-      block.links = linker.link();
-      return done();
-    }
-    const now = performance.now();
-    if (now - index.lastAcceptAt > BUSY_MS) setImmediate(step);
-    else setTimeout(step, Math.ceil(((now - started) * (1 - BUSY_SHARE)) / BUSY_SHARE)).unref();
-  };
-  setImmediate(step);
+  setImmediate(() => {
+    if (block.links !== undefined) return done();
+    void wholeBlockLinks(index, id, block, false).finally(done);
+  });
 }

@@ -46,8 +46,8 @@ export class Block {
   links: DependencyLink[] | undefined = undefined;
   /** Bumped whenever the block's traces change (links computed meanwhile are stale). */
   version = 0;
-  /** A query's computation of links, for the version it started at (others asking meanwhile wait for it). */
-  linking: { version: number; links: Promise<DependencyLink[]> } | undefined = undefined;
+  /** Links being computed, for the version they started at (others asking meanwhile wait for them). */
+  linking: { version: number; urgent: boolean; links: Promise<DependencyLink[]> } | undefined = undefined;
 
   /** Widens the bounds to include ts (µs). Bounds only grow, so they stay safe as traces change. */
   include(ts: number): void {
