@@ -27,6 +27,14 @@ function trace(n: number, ms: number, service = `svc${n % 3}`, spans = 3): Span[
 
 const all = { endTs: NOW + 3_600_000, lookback: 7_200_000, limit: 1000 };
 
+/** Stores 1,000 traces (3,000 spans) in stores, 100 traces a call: all in the first block of 1,024, so none is linked ahead. */
+async function thousandTraces(...stores: { accept(spans: Span[]): Promise<void> }[]): Promise<void> {
+  for (let n = 0; n < 1000; n += 100) {
+    const spans = Array.from({ length: 100 }, (_, k) => trace(n + k, n + k)).flat();
+    for (const store of stores) await store.accept(spans);
+  }
+}
+
 describe('InMemoryStorage', () => {
   it('keeps every time of a trace whose first spans have none, and of spans in other time windows', async () => {
     const store = new InMemoryStorage({ maxSpans: 100 });
@@ -149,12 +157,7 @@ describe('InMemoryStorage', () => {
   it('lets the event loop run while a query links traces not linked ahead, and gives the same links', async () => {
     const store = new InMemoryStorage();
     const reference = new ReferenceStorage({ strictTraceId: true, autocompleteKeys: [] });
-    // 1,000 traces stay in the first block of 1,024: nothing is linked ahead, the query links them all.
-    for (let n = 0; n < 1000; n += 100) {
-      const spans = Array.from({ length: 100 }, (_, k) => trace(n + k, n + k)).flat();
-      await store.accept(spans);
-      await reference.accept(spans);
-    }
+    await thousandTraces(store, reference); // nothing linked ahead: the query links them all
     let turns = 0;
     let done = false;
     const spin = (): void => {
@@ -176,7 +179,7 @@ describe('InMemoryStorage', () => {
 
   it('links a block once for queries asked while it is being linked', async () => {
     const store = new InMemoryStorage();
-    for (let n = 0; n < 1000; n += 100) await store.accept(Array.from({ length: 100 }, (_, k) => trace(n + k, n + k)).flat());
+    await thousandTraces(store);
     const putTrace = vi.spyOn(DependencyLinker.prototype, 'putTrace');
     try {
       const day = [NOW + 3_600_000, 7_200_000] as const;
