@@ -4,6 +4,7 @@
  * with what was answered. Usage: node --import tsx ingest-load.ts '<json settings>'.
  */
 import { readFileSync } from 'node:fs';
+import { machineCpu } from './cpu-usage.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
 
 /** Settings passed as the single argument. */
@@ -29,6 +30,8 @@ export interface LoadResult {
   elapsedMs: number;
   /** CPU the load generator itself used while sending (ms, user + system). */
   cpuMs: number;
+  /** Share of the machine's cores (0-1) busy while sending, whatever used them. */
+  machineBusy: number;
   p50Ms: number;
   p99Ms: number;
   /** Trace ids of some bodies answered 202, to read back. */
@@ -67,6 +70,7 @@ const result: LoadResult = {
   byStatus: {},
   elapsedMs: 0,
   cpuMs: 0,
+  machineBusy: 0,
   p50Ms: 0,
   p99Ms: 0,
   sampleTraceIds: [],
@@ -104,12 +108,15 @@ async function worker(deadline: number): Promise<void> {
 }
 
 const cpuBefore = process.cpuUsage();
+const machineBefore = machineCpu();
 const started = performance.now();
 const deadline = started + settings.seconds * 1000;
 await Promise.all(Array.from({ length: settings.connections }, () => worker(deadline)));
 result.elapsedMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 result.cpuMs = (cpu.user + cpu.system) / 1000;
+const machineAfter = machineCpu();
+result.machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
 latencies.sort((a, b) => a - b);
 result.p50Ms = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
 result.p99Ms = latencies[Math.floor(latencies.length * 0.99)] ?? 0;
