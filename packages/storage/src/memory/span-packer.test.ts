@@ -21,6 +21,14 @@ describe('SpanPacker', () => {
     expect(packer.unpack(packed, TRACE, 1_700_000_000_000_000)).toEqual(span);
   });
 
+  it('keeps a tag named __proto__ as a tag when unpacking', () => {
+    const packer = new SpanPacker();
+    const span = JSON.parse('{"traceId":"0000000000000001","id":"0000000000000001","tags":{"__proto__":"x","a":"y"}}') as Span;
+    const tags = packer.unpack(packer.pack(span, span.traceId, 0), span.traceId, 0).tags ?? {};
+    expect(Object.keys(tags)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(tags, '__proto__')?.value).toBe('x');
+  });
+
   it('keeps a span trace id that differs from the stored one, and drops trailing defaults', () => {
     const packer = new SpanPacker();
     const low: Span = { traceId: TRACE.slice(16), id: '0000000000000002' };

@@ -1,3 +1,4 @@
+import { setTag } from '@skein/model';
 import type { Annotation, Endpoint, Span, SpanKind } from '@skein/model';
 import { Interner } from './interner.js';
 
@@ -361,7 +362,7 @@ export class SpanPacker {
     const out: Record<string, string> = {};
     for (let i = 0; i < tags.length; i += 2) {
       const key = tags[i] as number | string;
-      out[this.tagKeys.resolve(key)] = this.valuesOf(key).resolve(tags[i + 1] as number | string);
+      setTag(out, this.tagKeys.resolve(key), this.valuesOf(key).resolve(tags[i + 1] as number | string));
     }
     return out;
   }
