@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OTLP_JSON, OTLP_PROTO, ZIPKIN_JSON_V1, ZIPKIN_JSON_V2, ZIPKIN_PROTO3, ZIPKIN_THRIFT, type SpanCodec } from '@skein/codec';
 import { SkeinError, SpanValidationError, CodecError, type Span } from '@skein/model';
-import { SpanPacker, prepareBatch, type PackerDelta, type PreparedBatch } from '@skein/storage';
+import { JsonV2Preparer, SpanPacker, prepareBatch, type PackerDelta, type PreparedBatch } from '@skein/storage';
 import { CollectorSampler } from './sampler.js';
 import type { PrepareReply, PrepareRequest, PrepareThreadData, WorkerError } from './prepare-thread-protocol.js';
 
@@ -17,6 +17,7 @@ if (data.seed !== undefined) packer.applyDelta(data.seed);
 packer.takeDelta();
 const sampler = new CollectorSampler(data.sampleRate);
 const settings = data.settings;
+const jsonV2 = new JsonV2Preparer(packer, settings);
 
 function describe(err: unknown): WorkerError {
   if (err instanceof SpanValidationError) {
@@ -40,7 +41,10 @@ function send(message: PrepareReply, started: number, transfer: ArrayBuffer[] = 
 }
 
 function reply(id: number, started: number, received: number, spans: readonly Span[]): void {
-  const batch: PreparedBatch = prepareBatch(packer, spans, settings);
+  replyBatch(id, started, received, prepareBatch(packer, spans, settings));
+}
+
+function replyBatch(id: number, started: number, received: number, batch: PreparedBatch): void {
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
   const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer] as ArrayBuffer[];
@@ -53,6 +57,14 @@ parentPort?.on('message', (request: PrepareRequest) => {
     if (request.kind === 'spans') {
       reply(request.id, started, request.spans.length, request.spans);
       return;
+    }
+    // Zipkin JSON v2 in its common shapes skips decoding into span objects (when none is sampled out).
+    if (request.codec === ZIPKIN_JSON_V2.name && sampler.rate >= 1) {
+      const batch = jsonV2.prepare(request.body);
+      if (batch !== undefined) {
+        replyBatch(request.id, started, batch.count, batch);
+        return;
+      }
     }
     const codec = codecs.get(request.codec);
     if (codec === undefined) throw new Error(`no codec named ${request.codec}`);

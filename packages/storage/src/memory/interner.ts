@@ -40,6 +40,11 @@ export class Interner {
     }
   }
 
+  /** True once it interns no more strings. */
+  get full(): boolean {
+    return this.values.length > this.cap;
+  }
+
   /** Number of interned strings. */
   get size(): number {
     return this.values.length - 1;

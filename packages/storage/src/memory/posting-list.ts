@@ -132,6 +132,25 @@ export function pairHash(keyHashed: number, value: string): number {
   return fnv(Math.imul(keyHashed ^ 0x3d, 0x01000193), value) & SMI;
 }
 
+/** fnv continued over bytes [start, end) of b: equal to fnv over a string of those chars when all are ASCII. */
+export function fnvBytes(h: number, b: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    h ^= b[i] as number;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+/** keyHash of an ASCII string given as its bytes. */
+export function keyHashBytes(b: Uint8Array, start: number, end: number): number {
+  return fnvBytes(FNV_OFFSET, b, start, end);
+}
+
+/** pairHash of an ASCII value given as its bytes. */
+export function pairHashBytes(keyHashed: number, b: Uint8Array, start: number, end: number): number {
+  return fnvBytes(Math.imul(keyHashed ^ 0x3d, 0x01000193), b, start, end) & SMI;
+}
+
 /** Hash of "key=value" (value non-empty) or of a bare word. */
 export function termHash(key: string, value: string): number {
   const k = keyHash(key);

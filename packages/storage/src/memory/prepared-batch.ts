@@ -48,11 +48,18 @@ export interface PrepareSettings {
  * Term hashes by interned id: a packer's ids never change, so each interned tag key, and each
  * interned value of a key, is hashed once rather than once per span.
  */
-interface TermMemo {
+export interface TermMemo {
   keys: number[];
   pairs: number[][];
 }
 const memos = new WeakMap<SpanPacker, TermMemo>();
+
+/** The term hash memo of a packer's interned ids, shared by whatever prepares with it. */
+export function termMemo(packer: SpanPacker): TermMemo {
+  let memo = memos.get(packer);
+  if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
+  return memo;
+}
 
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
@@ -65,7 +72,11 @@ const WINDOW = 2 ** 31;
  * first span's base; the rare span of another window is rebased when stored.
  */
 export function timeBase(span: Span): number {
-  const anchor = span.timestamp ?? span.annotations?.[0]?.timestamp ?? 0;
+  return windowBase(span.timestamp ?? span.annotations?.[0]?.timestamp ?? 0);
+}
+
+/** The start of the window a time (µs) falls in: timeBase of a span anchored there. */
+export function windowBase(anchor: number): number {
   return Math.floor(anchor / WINDOW) * WINDOW;
 }
 
@@ -92,8 +103,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const keys = settings.autocompleteKeys;
   let lastService = '';
   let qualifier = 0;
-  let memo = memos.get(packer);
-  if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
+  const memo = termMemo(packer);
   const tagsOf = packer.lastTags;
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;

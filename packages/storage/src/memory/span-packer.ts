@@ -134,8 +134,8 @@ export class SpanPacker {
     return id;
   }
 
-  /** An endpoint packed: its interned id, 0 when absent, or its inline text. */
-  private packEndpoint(e: Endpoint | undefined, intern: boolean): number | string {
+  /** An endpoint packed: its interned id, 0 when absent, or its inline text (intern: whether it may be interned). */
+  packEndpoint(e: Endpoint | undefined, intern: boolean): number | string {
     if (e === undefined) return 0;
     if (intern) {
       const id = this.endpointId(e);
@@ -151,6 +151,32 @@ export class SpanPacker {
     if (typeof p !== 'number') return undefined;
     const e = this.endpoints[p];
     return e === undefined ? undefined : { ...e };
+  }
+
+  /** A span name's interned id, or the name itself when not interned (as pack() interns it). */
+  internName(name: string): number | string {
+    return this.names.intern(name);
+  }
+
+  /** A tag key's interned id, or the key itself. */
+  internTagKey(key: string): number | string {
+    return this.tagKeys.intern(key);
+  }
+
+  /** A tag value's interned id among the values of its key (as internTagKey gave it), or the value itself. */
+  internTagValue(key: number | string, value: string): number | string {
+    return this.valuesOf(key).intern(value);
+  }
+
+  /** The values interned for a tag key (by id) once it interns no more, else undefined. */
+  tagValuesWhenFull(key: number): readonly string[] | undefined {
+    const t = this.tagValues[key];
+    return t !== undefined && t.full ? t.since(0) : undefined;
+  }
+
+  /** An annotation value's interned id, or the value itself. */
+  internAnnotation(value: string): number | string {
+    return this.annotationValues.intern(value);
   }
 
   /** The span name interned as id (see lastIds). */
