@@ -48,14 +48,14 @@ export interface PrepareSettings {
  * Term hashes by interned id: a packer's ids never change, so each interned tag key, and each
  * interned value of a key, is hashed once rather than once per span.
  */
-export interface TermMemo {
+interface TermMemo {
   keys: number[];
   pairs: number[][];
 }
 const memos = new WeakMap<SpanPacker, TermMemo>();
 
-/** The term hash memo of a packer's interned ids, shared by whatever prepares with it. */
-export function termMemo(packer: SpanPacker): TermMemo {
+/** The term hash memo of a packer. */
+function termMemo(packer: SpanPacker): TermMemo {
   let memo = memos.get(packer);
   if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
   return memo;
