@@ -54,13 +54,6 @@ interface TermMemo {
 }
 const memos = new WeakMap<SpanPacker, TermMemo>();
 
-/** The term hash memo of a packer. */
-function termMemo(packer: SpanPacker): TermMemo {
-  let memo = memos.get(packer);
-  if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
-  return memo;
-}
-
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
 
@@ -103,7 +96,8 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const keys = settings.autocompleteKeys;
   let lastService = '';
   let qualifier = 0;
-  const memo = termMemo(packer);
+  let memo = memos.get(packer);
+  if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
   const tagsOf = packer.lastTags;
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;
