@@ -41,6 +41,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const metrics = new SkeinMetrics(() => pipeline?.queued ?? { spans: 0, bytes: 0 });
   if (storage instanceof ThreadedMemoryStorage) {
     metrics.ingestThreadBusy(() => storage.threadBusySeconds);
+    metrics.ingestThreadMessages(() => storage.threadMessages);
     storage.onThreadFailure = (why) => {
       metrics.ingestThreadFailed();
       console.error(`skein: the ingest thread failed (${why}); messages it held were refused with 503, a new thread takes the next`);

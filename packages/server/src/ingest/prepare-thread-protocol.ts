@@ -26,10 +26,11 @@ export interface WorkerError {
 }
 
 /**
- * The worker's answer: the kept spans prepared (with the message's span count), or an error;
- * either way with the milliseconds the worker spent on the request (from receiving it to posting
- * the reply) and on posting its previous reply.
+ * The worker's answer: the kept spans prepared (with the message's span count, and whether the
+ * JSON v2 fast path prepared them straight from the bytes), or an error; either way with the
+ * milliseconds the worker spent on the request (from receiving it to posting the reply) and on
+ * posting its previous reply.
  */
 export type PrepareReply =
-  | { id: number; busyMs: number; received: number; batch: PreparedBatch; error?: undefined }
+  | { id: number; busyMs: number; received: number; batch: PreparedBatch; fast: boolean; error?: undefined }
   | { id: number; busyMs: number; error: WorkerError; received?: undefined; batch?: undefined };

@@ -41,14 +41,14 @@ function send(message: PrepareReply, started: number, transfer: ArrayBuffer[] = 
 }
 
 function reply(id: number, started: number, received: number, spans: readonly Span[]): void {
-  replyBatch(id, started, received, prepareBatch(packer, spans, settings));
+  replyBatch(id, started, received, prepareBatch(packer, spans, settings), false);
 }
 
-function replyBatch(id: number, started: number, received: number, batch: PreparedBatch): void {
+function replyBatch(id: number, started: number, received: number, batch: PreparedBatch, fast: boolean): void {
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
   const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer] as ArrayBuffer[];
-  send({ id, busyMs: 0, received, batch }, started, transfer);
+  send({ id, busyMs: 0, received, batch, fast }, started, transfer);
 }
 
 parentPort?.on('message', (request: PrepareRequest) => {
@@ -62,7 +62,7 @@ parentPort?.on('message', (request: PrepareRequest) => {
     if (request.codec === ZIPKIN_JSON_V2.name && sampler.rate >= 1) {
       const batch = jsonV2.prepare(request.body);
       if (batch !== undefined) {
-        replyBatch(request.id, started, batch.count, batch);
+        replyBatch(request.id, started, batch.count, batch, true);
         return;
       }
     }

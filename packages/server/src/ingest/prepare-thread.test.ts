@@ -85,6 +85,28 @@ describe('the memory store ingest thread behind a server', () => {
     expect(metrics).toMatch(/^skein_ingest_thread_failures_total 1$/m);
   });
 
+  // The fast path gives the same answers as the general one (json-v2-preparer.test.ts), so only
+  // this count shows that the server uses it, and when it does not.
+  it('prepares common Zipkin JSON v2 bodies straight from their bytes, and others by decoding them first', async () => {
+    const t = await start({});
+    const paths = async (): Promise<string[]> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return ['json-v2-bytes', 'general'].map((path) => new RegExp(`^skein_ingest_thread_messages_total\\{path="${path}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 'missing');
+    };
+    expect(await paths()).toEqual(['0', '0']);
+    const common = spans('00000000000000d1', 3);
+    expect((await post(t.url, common)).status).toBe(202);
+    expect(await paths()).toEqual(['1', '0']);
+    // A number tag value is valid Zipkin JSON the fast path leaves to the general one.
+    const numberTag = JSON.stringify(spans('00000000000000d2', 2)).replace('"value 1"', '42');
+    expect((await post(t.url, numberTag)).status).toBe(202);
+    expect(await paths()).toEqual(['1', '1']);
+    expect((await post(t.url, '[{"traceId":"1","id":"xyz"}]')).status).toBe(400); // refused: not counted
+    expect(await paths()).toEqual(['1', '1']);
+    expect(await t.server.storage.getTrace('00000000000000d1')).toHaveLength(3);
+    expect((await t.server.storage.getTrace('00000000000000d2')).map((s) => s.tags?.['key.front'])).toContain('42');
+  });
+
   it('counts the time the thread works, errors included, and never more than the time that passed', async () => {
     const t = await start({});
     const busy = async (): Promise<number> => {

@@ -67,6 +67,11 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
 
   private readonly sampleRate: number;
   private busyMs = 0;
+  private readonly prepared = { fast: 0, general: 0 };
+  /** Messages the ingest thread prepared: fast, Zipkin JSON v2 straight from its bytes; general, decoded into spans first. */
+  get threadMessages(): Readonly<{ fast: number; general: number }> {
+    return this.prepared;
+  }
   /**
    * Seconds the ingest thread has spent on messages (decoding, sampling, packing, posting the
    * batch back), over every thread this store ran. Its rate is the thread's utilization: near
@@ -84,6 +89,7 @@ export class ThreadedMemoryStorage extends InMemoryStorage implements IngestOffl
     worker.unref();
     worker.on('message', (reply: PrepareReply) => {
       this.busyMs += reply.busyMs;
+      if (reply.batch !== undefined) this.prepared[reply.fast ? 'fast' : 'general']++;
       // Deltas are applied here, in the order the worker made them, before anyone can store.
       if (reply.batch?.delta !== undefined) this.applyPackerDelta(reply.batch.delta);
       const p = this.pending.get(reply.id);

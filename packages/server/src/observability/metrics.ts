@@ -89,6 +89,22 @@ export class SkeinMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Exposes how many messages the ingest thread prepared by each path (read when /metrics is rendered). */
+  ingestThreadMessages(counts: () => Readonly<{ fast: number; general: number }>): void {
+    new Counter({
+      name: 'skein_ingest_thread_messages_total',
+      help: 'Messages the ingest thread prepared, by path: json-v2-bytes (Zipkin JSON v2 straight from its bytes) or general (decoded into spans first)',
+      labelNames: ['path'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const c = counts();
+        this.inc({ path: 'json-v2-bytes' }, c.fast);
+        this.inc({ path: 'general' }, c.general);
+      },
+    });
+  }
+
   /** Exposes the ingest thread's busy time (seconds, read when /metrics is rendered). */
   ingestThreadBusy(seconds: () => number): void {
     new Counter({
