@@ -129,4 +129,12 @@ describe('@opentelemetry/exporter-zipkin reporting JSON v2 over HTTP', () => {
     expect(await found(`serviceName=otel-orders&endTs=${t0 - 1}`)).toEqual([]);
     expect(await getJson<string[]>('/api/v2/spans?serviceName=otel-orders')).toEqual(['get /orders/{id}', 'select orders', 'validate']);
   });
+
+  // The commonest JSON v2 reporter should take the ingest thread's fast path, not the general one.
+  it('has its bodies read straight from their bytes on the ingest thread', async () => {
+    const metrics = await (await fetch(`${skeinUrl}/metrics`)).text();
+    const count = (path: string): number => Number(new RegExp(`^skein_ingest_thread_messages_total\\{path="${path}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(count('json-v2-bytes')).toBe(3); // one message a span: SimpleSpanProcessor exports each as it ends
+    expect(count('general')).toBe(0);
+  });
 });
