@@ -22,7 +22,12 @@ async function waitHealthy(url: string): Promise<void> {
 
 // Port 0 unless SKEIN_DEMO_PORT says otherwise: the server binds a free port itself and names it
 // in its "listening on" line (choosing one here and passing it on could lose it to another process).
-const server = spawn(process.execPath, [`${root}packages/server/bin/skein.js`, 'serve', '--port', process.env.SKEIN_DEMO_PORT ?? '0', '--host', '127.0.0.1', '--storage', 'memory'], {
+// The OTLP and gRPC collectors, which the demo does not use, take free ports too, so the demo runs
+// beside a Skein server already on their default ports (4318, 4317).
+const server = spawn(process.execPath, [
+  `${root}packages/server/bin/skein.js`, 'serve', '--port', process.env.SKEIN_DEMO_PORT ?? '0', '--host', '127.0.0.1',
+  '--storage', 'memory', '--otlp-http-port', '0', '--grpc-port', '0',
+], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
