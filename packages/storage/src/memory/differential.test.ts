@@ -4,17 +4,12 @@ import { canonical } from '../conformance/assertions.js';
 import type { QueryRequest } from '../storage.js';
 import { InMemoryStorage } from './in-memory-storage.js';
 import { ReferenceStorage } from './reference-storage.js';
+import { random } from './random.test-util.js';
 
 // InMemoryStorage (indexes, packed spans, block bounds, cached links) must answer exactly like
 // ReferenceStorage (scans everything) on random data and random queries.
 
-let seed = 7;
-function rnd(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rnd = random(7);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const hex = (n: number): string => n.toString(16).padStart(16, '0');
 

@@ -6,6 +6,7 @@ import type { Span } from '@skein/model';
 import { describe, expect, it } from 'vitest';
 import { JsonV2Preparer } from './json-v2-preparer.js';
 import { prepareBatch } from './prepared-batch.js';
+import { random } from './random.test-util.js';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
 import { SpanPacker } from './span-packer.js';
 
@@ -163,18 +164,6 @@ const body = (...spans: Json[]): Uint8Array => utf8(JSON.stringify(spans));
 /** A span's JSON text with raw members (JSON text as is, e.g. escapes) added at its end. */
 const withRaw = (s: Json, members: string): string => `${JSON.stringify(s).slice(0, -1)},${members}}`;
 const rawBody = (...spans: string[]): Uint8Array => utf8(`[${spans.join(',')}]`);
-
-/** A deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('JsonV2Preparer', () => {
   // The comparisons below rest on telling typed arrays apart while NaN equals NaN.

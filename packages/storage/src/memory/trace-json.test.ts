@@ -3,6 +3,7 @@ import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import type { Span, SpanKind } from '@skein/model';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStorage } from './in-memory-storage.js';
+import { random } from './random.test-util.js';
 
 // getTraceJson renders stored spans straight to Zipkin JSON v2: it must give exactly the bytes
 // of encoding getTrace() with the codec, for real traces and for random, awkward spans.
@@ -20,13 +21,7 @@ function fixtureTraces(): Span[][] {
   return out;
 }
 
-let seed = 11;
-function rnd(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rnd = random(11);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const hex = (n: number): string => n.toString(16).padStart(16, '0');
 const STRINGS = ['get', 'a "quoted" name', 'tab\there', 'ünïcode ✓', 'emoji 🚀', 'back\\slash', '', '123', '0', 'x'.repeat(300), 'line\nbreak'];
