@@ -160,6 +160,9 @@ describe('RabbitMQ collector (in-process servers)', () => {
       codes.set(msg.content.toString('base64'), String(msg.properties.headers?.['x-skein-error-code']));
     }
     for (const [body, code] of bad) expect(codes.get(Buffer.from(body).toString('base64'))).toBe(code);
+    // The two JSON v2 messages were read straight from their bytes, the six others decoded first;
+    // refused messages are not counted.
+    expect((server.server.storage as ThreadedMemoryStorage).threadMessages).toEqual({ fast: 2, general: 6 });
   });
 
   it('keeps a message the store failed on in the queue and stores it once the store is back', async () => {
