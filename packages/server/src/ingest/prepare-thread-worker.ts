@@ -18,6 +18,7 @@ packer.takeDelta();
 const sampler = new CollectorSampler(data.sampleRate);
 const settings = data.settings;
 const jsonV2 = new JsonV2Preparer(packer, settings);
+const keep = sampler.rate >= 1 ? undefined : (traceId: string): boolean => sampler.isSampled(traceId);
 
 function describe(err: unknown): WorkerError {
   if (err instanceof SpanValidationError) {
@@ -58,11 +59,11 @@ parentPort?.on('message', (request: PrepareRequest) => {
       reply(request.id, started, request.spans.length, request.spans);
       return;
     }
-    // Zipkin JSON v2 in its common shapes skips decoding into span objects (when none is sampled out).
-    if (request.codec === ZIPKIN_JSON_V2.name && sampler.rate >= 1) {
-      const batch = jsonV2.prepare(request.body);
+    // Zipkin JSON v2 in its common shapes skips decoding into span objects (and spans sampled out are only read).
+    if (request.codec === ZIPKIN_JSON_V2.name) {
+      const batch = jsonV2.prepare(request.body, keep);
       if (batch !== undefined) {
-        replyBatch(request.id, started, batch.count, batch, true);
+        replyBatch(request.id, started, jsonV2.received, batch, true);
         return;
       }
     }

@@ -51,9 +51,15 @@ describe('the memory store ingest thread behind a server', () => {
     const t = await start({ collectorSampleRate: 0.5 });
     const kept = spans('ffffffffffffffff0000000000000001', 3);
     const dropped = spans('7fffffffffffffff', 3);
-    expect((await post(t.url, [...kept, ...dropped])).status).toBe(202);
+    const debugged = { ...(spans('7ffffffffffffffe', 1)[0] as Span), debug: true }; // of a dropped trace, kept for its flag
+    expect((await post(t.url, [...kept, ...dropped, debugged])).status).toBe(202);
     expect(await t.server.storage.getTrace(kept[0]?.traceId as string)).toHaveLength(3);
     expect(await t.server.storage.getTrace('7fffffffffffffff')).toEqual([]);
+    expect(await t.server.storage.getTrace('7ffffffffffffffe')).toEqual([debugged]);
+    // Sampling does not send Zipkin JSON v2 off the fast path; the dropped spans are counted.
+    expect((t.server.storage as ThreadedMemoryStorage).threadMessages).toEqual({ fast: 1, general: 0 });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^skein_collector_spans_dropped_total\{transport="http",reason="sampled"\} 3$/m);
   });
 
   it('survives the thread dying: what it held is refused with 503, then a new thread carries on with the same strings', async () => {

@@ -460,6 +460,81 @@ describe('JsonV2Preparer', () => {
     });
   });
 
+  // A collector's sampling: only kept spans are prepared, exactly as the general path prepares
+  // the spans its sampler keeps; dropped spans are still read and checked.
+  describe('sampling', () => {
+    /** Keeps traces whose id ends in a digit below 8 (about half), counting the questions. */
+    const halfKept = (): { keep: (traceId: string) => boolean; asked: string[] } => {
+      const asked: string[] = [];
+      return { asked, keep: (id) => (asked.push(id), Number.parseInt(id.slice(-1), 16) < 8) };
+    };
+    /** The general path with a sampler: decode, keep what keep keeps or is debug, prepare. */
+    const sampled = (packer: SpanPacker, b: Uint8Array, keep: (traceId: string) => boolean, settings: PrepareSettings = NO_KEYS): PreparedBatch =>
+      prepareBatch(packer, ZIPKIN_JSON_V2.decode(b).filter((s) => keep(s.traceId) || s.debug === true), settings);
+
+    it('prepares the kept spans of the fixture bodies as the general path does, and interns nothing for the rest', () => {
+      const spans = fixtureBodies().flatMap(({ body: b }) => JSON.parse(Buffer.from(b).toString('utf8')) as Json[]);
+      const settings: PrepareSettings = { autocompleteKeys: ['http.method', 'error'] };
+      const general = new SpanPacker(), packer = new SpanPacker();
+      const preparer = new JsonV2Preparer(packer, settings);
+      let kept = 0, received = 0;
+      for (let i = 0; i < spans.length; i += 100) {
+        const b = utf8(JSON.stringify(spans.slice(i, i + 100)));
+        const expected = sampled(general, b, halfKept().keep, settings);
+        const got = preparer.prepare(b, halfKept().keep);
+        expect(got, preview(b)).toBeDefined();
+        expectEqual(got, expected, b);
+        expectEqual(packer.takeDelta(), general.takeDelta(), b);
+        kept += (got as PreparedBatch).count;
+        received += preparer.received;
+      }
+      expect(received).toBe(spans.length);
+      const keptByRule = spans.filter((x) => halfKept().keep((x.traceId as string).toLowerCase()) || x.debug === true).length;
+      expect(kept).toBe(keptByRule);
+      expect(keptByRule).toBeGreaterThan(0);
+      expect(keptByRule).toBeLessThan(spans.length);
+      // Every string interned came from a kept span: an all-new packer given only the kept spans interns the same.
+      const fresh = new SpanPacker();
+      for (let i = 0; i < spans.length; i += 100) sampled(fresh, utf8(JSON.stringify(spans.slice(i, i + 100))), halfKept().keep, settings);
+      expect(packer.snapshot()).toEqual(fresh.snapshot());
+    });
+
+    it('asks once per run of spans of one trace, and keeps a debug span of a dropped trace', () => {
+      const packer = new SpanPacker();
+      const preparer = new JsonV2Preparer(packer, NO_KEYS);
+      const a = hex(0xa1), b = hex(0xb9); // a kept, b dropped
+      const list = [span({ traceId: a }), span({ traceId: a }), span({ traceId: b }), span({ traceId: b, debug: true, name: 'debugged' }), span({ traceId: a })];
+      const { keep, asked } = halfKept();
+      const got = preparer.prepare(body(...list), keep) as PreparedBatch;
+      expect(asked).toEqual([a, b, a]);
+      expect(preparer.received).toBe(5);
+      expect(got.traceIds).toEqual([a, a, b, a]);
+      const names = [0, 1, 2, 3].map((i) => packer.nameOf(got.labels[i * 3] as number));
+      expect(names).toEqual(['get', 'get', 'debugged', 'get']);
+      expectEqual(got, sampled(replicaOf(new SpanPacker()), body(...list), halfKept().keep), body(...list));
+    });
+
+    it('drops every span when nothing is kept: an empty batch, nothing interned', () => {
+      const packer = new SpanPacker();
+      const preparer = new JsonV2Preparer(packer, NO_KEYS);
+      const got = preparer.prepare(body(span({ name: 'never', tags: { only: 'here' } }), span()), () => false) as PreparedBatch;
+      expect(got.count).toBe(0);
+      expect(got.traceIds).toEqual([]);
+      expect(got.terms).toHaveLength(0);
+      expect(preparer.received).toBe(2);
+      expect(packer.takeDelta()).toBeUndefined();
+    });
+
+    it('still reads and checks dropped spans: a bad one sends the body to the general path, which refuses it', () => {
+      const preparer = new JsonV2Preparer(new SpanPacker(), NO_KEYS);
+      const bad = body(span({ traceId: hex(0xa1) }), span({ traceId: hex(0xb9), kind: 'SIDEWAYS' }));
+      expect(preparer.prepare(bad, halfKept().keep)).toBeUndefined();
+      expect(errorCode(() => ZIPKIN_JSON_V2.decode(bad))).not.toBe('');
+      const truncated = body(span({ traceId: hex(0xb9) })).slice(0, -3);
+      expect(preparer.prepare(truncated, () => false)).toBeUndefined();
+    });
+  });
+
   describe('hostile input', () => {
     const rich = (): Uint8Array => rawBody(
       withRaw(span({ kind: 'SERVER', remoteEndpoint: { serviceName: 'caller', ipv4: '10.9.9.9', port: 40_000 }, tags: undefined, name: undefined }),

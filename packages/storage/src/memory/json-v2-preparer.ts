@@ -87,13 +87,20 @@ export class JsonV2Preparer {
 
   constructor(private readonly packer: SpanPacker, private readonly settings: PrepareSettings) {}
 
+  /** Spans in the body last prepared, kept or not (the batch holds the kept ones). */
+  received = 0;
+
   /**
    * The body prepared, or undefined when it needs the general path. Strings interned before
    * giving up stay interned, as when a batch is refused after preparing (the tables are capped).
+   * With keep, only the spans it keeps are prepared (a collector's sampling: it is asked once per
+   * run of spans of one trace, and a span marked debug is kept whatever it says); every span is
+   * still read and checked, so a body is refused or taken as on the general path.
    */
-  prepare(body: Uint8Array): PreparedBatch | undefined {
+  prepare(body: Uint8Array, keep?: (traceId: string) => boolean): PreparedBatch | undefined {
+    this.received = 0;
     try {
-      return this.run(body);
+      return this.run(body, keep);
     } catch {
       return undefined;
     } finally {
@@ -101,7 +108,7 @@ export class JsonV2Preparer {
     }
   }
 
-  private run(body: Uint8Array): PreparedBatch | undefined {
+  private run(body: Uint8Array, keep: ((traceId: string) => boolean) | undefined): PreparedBatch | undefined {
     const r = this.r;
     if (!r.begin(body)) return undefined;
     const cap = Math.max(8, (body.length / 256) | 0);
@@ -110,21 +117,25 @@ export class JsonV2Preparer {
       terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
     };
     let t = 0;
-    let lastTraceS = -1, lastTraceE = 0, lastTrace = '';
-    let i = 0;
+    let lastTraceS = -1, lastTraceE = 0, lastTrace = '', kept = true;
+    let i = 0, read = 0;
     do {
       r.span();
-      if (i === batch.termEnds.length) grow(batch);
+      read++;
       // The trace id: spans of one trace usually come together.
       if (lastTraceS < 0 || !sameBytes(body, r.traceS, r.traceE, lastTraceS, lastTraceE)) {
         lastTrace = r.latin1(r.traceS, r.traceE);
         lastTraceS = r.traceS;
         lastTraceE = r.traceE;
+        kept = keep === undefined || keep(lastTrace);
       }
+      if (!kept && !r.debug) continue;
+      if (i === batch.termEnds.length) grow(batch);
       batch.traceIds.push(lastTrace);
       t = this.emit(batch, i, t);
       batch.termEnds[i++] = t;
     } while (r.more());
+    this.received = read;
     batch.count = i;
     batch.labels = batch.labels.slice(0, i * 3);
     batch.times = batch.times.slice(0, i * 4);
