@@ -1,0 +1,68 @@
+/**
+ * The event loop's share of ingest into the memory store, in-process on one core: the
+ * `bench:ingest` JSON v2 bodies (fresh trace ids each pass) are prepared by the ingest thread's
+ * fast path and cloned as postMessage would, ahead and untimed; then only storing them is timed
+ * (applying the packer's delta, acceptPrepared: trace lookup, duplicate check, indexes, terms).
+ * JSON.parse of the same bodies is timed first, in a small heap as in bench:ingest's parent
+ * process, as the yardstick of #2's CPU budget (storing's share of the 5.7 × it allows).
+ * BENCH_SPANS (default 1,500,000) sets how many spans are stored.
+ */
+import { InMemoryStorage, JsonV2Preparer, SpanPacker } from '@skein/storage';
+import type { PreparedBatch } from '@skein/storage';
+import { makeBodies } from './ingest-data.js';
+
+const SPANS = Number(process.env.BENCH_SPANS ?? 1_500_000);
+const texts = makeBodies(500, 100);
+const bodies = texts.map((t) => Buffer.from(t));
+// As the load generator does: each pass writes its number into the low 64 bits of every trace id.
+const TRACE_ID = Buffer.from('"traceId":"');
+const idOffsets = bodies.map((b) => {
+  const out: number[] = [];
+  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) {
+    const start = i + TRACE_ID.length;
+    out.push(start + Math.max(0, b.indexOf('"', start) - start - 16));
+  }
+  return out;
+});
+
+const store = new InMemoryStorage({ maxSpans: 5_000_000 });
+const packer = new SpanPacker();
+packer.applyDelta(store.packerSnapshot());
+packer.takeDelta();
+const preparer = new JsonV2Preparer(packer, store.prepareSettings);
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+let parseUs = 0, parsed = 0;
+for (let start = cpu(); cpu() - start < 1_000_000; ) {
+  const t = cpu();
+  for (let k = 0; k < 20; k++) parsed += (JSON.parse(texts[(parsed / 100 + k) % texts.length] as string) as unknown[]).length;
+  parseUs += cpu() - t;
+}
+let storeUs = 0, stored = 0;
+for (let index = 0; stored < SPANS; ) {
+  const ready: PreparedBatch[] = [];
+  for (let k = 0; k < 200; k++, index++) {
+    const body = bodies[index % bodies.length] as Buffer;
+    const pass = Math.floor(index / bodies.length).toString(16).padStart(6, '0');
+    for (const at of idOffsets[index % bodies.length] ?? []) body.write(pass, at, 'latin1');
+    const batch = preparer.prepare(body);
+    if (batch === undefined) throw new Error('the fast path gave up on a bench body');
+    const delta = packer.takeDelta();
+    if (delta !== undefined) batch.delta = delta;
+    const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer] as ArrayBuffer[];
+    ready.push(structuredClone(batch, { transfer }));
+  }
+  const t = cpu();
+  for (const batch of ready) {
+    if (batch.delta !== undefined) store.applyPackerDelta(batch.delta);
+    await store.acceptPrepared(batch);
+    stored += batch.count;
+  }
+  storeUs += cpu() - t;
+}
+const storePer = storeUs / stored, parsePer = parseUs / parsed;
+console.log(`stored ${stored.toLocaleString('en-US')} spans (the store holds ${store.spanCount.toLocaleString('en-US')})`);
+console.log(`storing: ${storePer.toFixed(2)} µs CPU per span; JSON.parse alone: ${parsePer.toFixed(2)} µs; storing = ${(storePer / parsePer).toFixed(2)} × JSON.parse`);
