@@ -119,32 +119,8 @@ describe('InMemoryStorage', () => {
     expect(await store.getTraces({ ...all, serviceName: 'big', spanName: 'op999' })).toHaveLength(1);
   });
 
-  // Recent traces are checked in the table of recent spans, older ones by a set built from the
-  // trace (kept for the newest such traces only): each case runs both ways.
-  for (const [way, options] of [
-    ['the table of recent spans', {}],
-    ['sets of older traces', { blockBits: 1, dedupeHashes: 4, recentSpans: 8 }],
-  ] as const) {
-    it(`keeps spans that differ only past what the duplicate-check hash reads, and drops their repeats (${way})`, async () => {
-      const store = new InMemoryStorage(options);
-      const base = trace(30, 0, 'long', 1)[0]!;
-      const twins = ['1', '2'].map((end): Span => ({ ...base, tags: { note: `${'x'.repeat(200)}${end}` } }));
-      await store.accept([twins[0]!]);
-      for (let n = 31; n < 40; n++) await store.accept(trace(n, 0));
-      await store.accept([twins[1]!, twins[0]!]);
-      await store.accept(twins);
-      expect(store.spanCount).toBe(2 + 9 * 3);
-      const back = await store.getTrace(base.traceId);
-      expect(back.map((s) => s.tags?.note?.slice(-1)).sort()).toEqual(['1', '2']);
-    });
-  }
-
-  it('rejects a recentSpans that is not a positive integer', () => {
-    for (const recentSpans of [0, -1, 1.5, Number.NaN, 2 ** 40]) expect(() => new InMemoryStorage({ recentSpans })).toThrow(/recentSpans must be/);
-  });
-
   it('drops repeats and keeps differing pieces of a span id in a trace that is no longer recent', async () => {
-    const store = new InMemoryStorage({ blockBits: 1, dedupeHashes: 4, recentSpans: 8 }); // checked by sets, kept for the newest traces only
+    const store = new InMemoryStorage({ blockBits: 1, dedupeHashes: 4 }); // duplicate-check sets kept for the newest traces only
     const old = trace(20, 0, 'old', 5);
     await store.accept(old);
     for (let n = 21; n < 40; n++) await store.accept(trace(n, 0)); // pushes trace 20 out of the recent blocks

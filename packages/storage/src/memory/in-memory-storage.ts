@@ -14,14 +14,8 @@ export interface InMemoryStorageOptions extends Partial<StorageOptions> {
   maxSpans?: number;
   /** Tuning: traces per block as a power of two (time bounds and cached links are per block). Default 10. */
   blockBits?: number;
-  /** Tuning: hashes kept in all by the duplicate-check sets of traces older than the table of recent spans. Default 262,144. */
+  /** Tuning: hashes kept in all by the duplicate-check sets of recent traces. Default 262,144. */
   dedupeHashes?: number;
-  /**
-   * Tuning: the duplicate-check table holds at least this many of the newest spans; a later span
-   * of a trace first stored before them is checked against a set built from the trace. Default
-   * the smaller of maxSpans and 524,288.
-   */
-  recentSpans?: number;
   /**
    * Prepares spans elsewhere (a worker thread owning the packer; see prepareBatch). When set,
    * accept() sends spans to it and this store's packer is a replica kept current by
@@ -53,13 +47,9 @@ export class InMemoryStorage implements Storage {
     if (!Number.isSafeInteger(maxSpans) || maxSpans <= 0) {
       throw new StorageOptionError(`maxSpans must be a positive integer, got ${String(maxSpans)}`);
     }
-    const recent = options.recentSpans;
-    if (recent !== undefined && (!Number.isSafeInteger(recent) || recent <= 0 || recent > 2 ** 26)) {
-      throw new StorageOptionError(`recentSpans must be an integer from 1 to ${2 ** 26}, got ${String(recent)}`);
-    }
     this.strictTraceId = options.strictTraceId ?? true;
     this.autocompleteKeys = [...(options.autocompleteKeys ?? [])];
-    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes, options.recentSpans);
+    this.index = new MemoryIndex(maxSpans, this.autocompleteKeys, options.blockBits, options.dedupeHashes);
     this.preparer = options.preparer;
     const index = this.index;
     index.linkAhead = (id, block, done) => linkAhead(index, id, block, done);

@@ -4,7 +4,7 @@ import { ByteCache, byteHash } from './byte-cache.js';
 import { CLIENT, CONSUMER, JsonSpanReader, SERVER, growInt, sameAs, sameBytes } from './json-span-reader.js';
 import { PackedWriter } from './packed-writer.js';
 import { RunTerms } from './run-terms.js';
-import { bareHash, hash32, keyHash, keyHashBytes, pairHash, pairHashBytes, qualifiedHash, spanHash } from './posting-list.js';
+import { bareHash, hash32, keyHash, keyHashBytes, pairHash, pairHashBytes, qualifiedHash } from './posting-list.js';
 import { windowBase } from './prepared-batch.js';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
 import type { SpanPacker } from './span-packer.js';
@@ -115,7 +115,7 @@ export class JsonV2Preparer {
     if (!r.begin(body)) return undefined;
     const cap = Math.max(8, (body.length / 256) | 0);
     const batch: PreparedBatch = {
-      count: 0, traceIds: [], packed: [], spanHashes: new Int32Array(cap), labels: new Int32Array(cap * 3), strings: [], times: new Float64Array(cap * 4),
+      count: 0, traceIds: [], packed: [], labels: new Int32Array(cap * 3), strings: [], times: new Float64Array(cap * 4),
       terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
     };
     let t = 0;
@@ -146,7 +146,6 @@ export class JsonV2Preparer {
     } while (r.more());
     this.received = read;
     batch.count = i;
-    batch.spanHashes = batch.spanHashes.slice(0, i);
     batch.labels = batch.labels.slice(0, i * 3);
     batch.times = batch.times.slice(0, i * 4);
     batch.termEnds = batch.termEnds.slice(0, i);
@@ -194,9 +193,7 @@ export class JsonV2Preparer {
     times[i * 4 + 1] = r.duration > 0 ? r.duration : Number.NaN;
     times[i * 4 + 2] = r.parentS >= 0 ? 1 : 0;
     times[i * 4 + 3] = ts > 0 || r.annCount > 0 ? base : Number.NaN;
-    const packed = this.packed(base, typeof name === 'number' ? name : json(this.nameText), localRef, remoteRef);
-    batch.packed.push(packed);
-    batch.spanHashes[i] = spanHash(packed);
+    batch.packed.push(this.packed(base, typeof name === 'number' ? name : json(this.nameText), localRef, remoteRef));
     return t;
   }
 
@@ -449,7 +446,6 @@ export class JsonV2Preparer {
 function grow(batch: PreparedBatch): void {
   const n = batch.termEnds.length * 2;
   batch.labels = growInt(batch.labels, n * 3);
-  batch.spanHashes = growInt(batch.spanHashes, n);
   const times = new Float64Array(n * 4);
   times.set(batch.times);
   batch.times = times;

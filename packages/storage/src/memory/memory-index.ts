@@ -5,7 +5,6 @@ import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
 import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
-import { RecentSpans } from './recent-spans.js';
 import { TermIndex } from './term-index.js';
 import type { Packed } from './span-packer.js';
 import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entry.js';
@@ -32,8 +31,6 @@ const BIG_TRACE = 256;
 /** Hashes kept in all by the duplicate-check sets of recent traces (a few MB). */
 const HASHES_KEPT = 1 << 18;
 const MAX_CHUNKS = 32;
-/** Default of the newest spans the duplicate-check table holds (8 MB of tables). */
-const RECENT_SPANS = 1 << 19;
 
 /** Whether '\n'-joined packed spans hold this packed span. */
 function holds(data: string, packed: string): boolean {
@@ -89,20 +86,15 @@ export class MemoryIndex {
   private linking = false;
   /** Traces that hold a set of packed-span hashes (see isDuplicate). */
   private hashed: TraceEntry[] = [];
-  /** Duplicate-check hashes of the newest spans (see isDuplicate). */
-  private readonly recent: RecentSpans;
 
   constructor(
     readonly maxSpans: number,
     autocompleteKeys: readonly string[],
     /** log2 of the traces per block (time bounds and cached links are kept per block). */
     readonly blockBits: number = BLOCK_BITS,
-    /** Hashes kept in all by the duplicate-check sets of traces older than the table of recent spans. */
+    /** Hashes kept in all by the duplicate-check sets of recent traces. */
     readonly hashesKept: number = HASHES_KEPT,
-    /** The duplicate-check table holds at least this many of the newest spans. */
-    recentSpans: number = Math.min(maxSpans, RECENT_SPANS),
   ) {
-    this.recent = new RecentSpans(recentSpans);
     this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
@@ -200,17 +192,15 @@ export class MemoryIndex {
       this.byId.set(lowTraceId(traceId), e);
     }
     let packed = b.packed[i] as string;
-    let hash = b.spanHashes[i] as number;
     const base = b.times[i * 4 + 3] as number;
     if (e.base !== e.base) e.base = base; // the trace had only spans without times: any base fits them
     // A span without times (base NaN) fits any base; others are rebased when their window differs.
     const shift = base === base && base !== e.base ? base - e.base : 0;
     if (traceId !== e.traceId || shift !== 0) {
       packed = this.packer.repack(packed, shift, traceId === e.traceId ? undefined : traceId);
-      hash = spanHash(packed);
     }
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, hash, list)) return e;
+    if (this.isDuplicate(e, packed, list)) return e;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
@@ -242,29 +232,18 @@ export class MemoryIndex {
 
   /**
    * Whether the trace already holds this span. Equal spans pack to equal strings (interning is
-   * stable), so a hash of the packed span is kept: in the table of recent spans, paired with the
-   * trace's ordinal, or for a trace older than the table, in a set of its own built from its data.
-   * A new span costs one hash and a lookup; only a hash already seen (a duplicate or a collision)
-   * is checked against the trace's spans.
+   * stable), so each recent trace keeps a set of hashes of its packed spans: a new span costs one
+   * hash and one set lookup, and only a hash already seen (a duplicate or a collision) is checked
+   * against the stored data.
    */
-  private isDuplicate(e: TraceEntry, packed: string, h: number, pending: string[] | undefined): boolean {
-    const recent = this.recent;
-    if (e.count === 0) {
-      e.since = recent.next;
-      recent.addSeen(h, e.ord, e.since);
-      return false;
-    }
-    if (recent.covers(e.since)) return recent.addSeen(h, e.ord, e.since) && this.holds(e, packed, pending);
+  private isDuplicate(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
+    if (e.count === 0) return false;
+    const h = spanHash(packed); // a small integer: no heap number per lookup
     const hashes = e.hashes ?? this.buildHashes(e, pending);
     if (!hashes.has(h)) {
       hashes.add(h);
       return false;
     }
-    return this.holds(e, packed, pending);
-  }
-
-  /** Whether the trace's spans, stored or pending, include this packed span. */
-  private holds(e: TraceEntry, packed: string, pending: string[] | undefined): boolean {
     if (pending !== undefined && pending.includes(packed)) return true;
     if (e.chunks !== undefined && e.chunks.some((c) => holds(c, packed))) return true;
     return e.data !== '' && holds(e.data, packed);
@@ -416,7 +395,6 @@ export class MemoryIndex {
     this.terms.clear();
     this.blocks.clear();
     this.hashed = [];
-    this.recent.clear();
     this.toLink = [];
     this.linking = false;
     this.linkAhead = undefined;

@@ -1,5 +1,5 @@
 import type { Span } from '@skein/model';
-import { bareHash, hash32, keyHash, pairHash, qualifiedHash, spanHash } from './posting-list.js';
+import { bareHash, hash32, keyHash, pairHash, qualifiedHash } from './posting-list.js';
 import { RunTerms } from './run-terms.js';
 import type { PackerDelta, SpanPacker } from './span-packer.js';
 
@@ -15,8 +15,6 @@ export interface PreparedBatch {
   traceIds: string[];
   /** Each span packed with its own trace id, its times relative to its base (see times). */
   packed: string[];
-  /** spanHash of each packed span (the store's duplicate check), computed where it was packed. */
-  spanHashes: Int32Array;
   /**
    * Three per span: its name, local service and remote service, each as the packer's interned
    * id (a name id, or the id of the endpoint whose service it is), 0 when absent, or -(k + 1)
@@ -93,7 +91,6 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const n = spans.length;
   const traceIds = new Array<string>(n), packed = new Array<string>(n);
   const labels = new Int32Array(n * 3);
-  const spanHashes = new Int32Array(n);
   const strings: string[] = [];
   const ids = packer.lastIds;
   const times = new Float64Array(n * 4);
@@ -119,7 +116,6 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     const base = timeBase(span);
     const p = packer.pack(span, span.traceId, base);
     packed[i] = p;
-    spanHashes[i] = spanHash(p);
     const service = span.localEndpoint?.serviceName ?? '';
     const name = span.name ?? '';
     const remote = span.remoteEndpoint?.serviceName ?? '';
@@ -179,7 +175,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     termEnds[i] = t;
   }
   const batch: PreparedBatch = {
-    count: n, traceIds, packed, spanHashes, labels, strings, times, terms: terms.slice(0, t), termEnds, autocomplete,
+    count: n, traceIds, packed, labels, strings, times, terms: terms.slice(0, t), termEnds, autocomplete,
   };
   return batch;
 }

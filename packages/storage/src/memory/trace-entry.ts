@@ -22,9 +22,7 @@ export class TraceEntry {
   data = '';
   /** Big traces only: packed spans appended since data was last rewritten (each '\n'-joined). */
   chunks: string[] | undefined = undefined;
-  /** Number (RecentSpans.next) of the trace's first span stored: whether the table of recent spans still covers it. */
-  since = 0;
-  /** Hashes of the packed spans of a trace the table of recent spans no longer covers, kept while it is recent enough. */
+  /** Hashes of the packed spans, kept while the trace is recent, to make duplicate checks cheap. */
   hashes: Set<number> | undefined = undefined;
 
   constructor(
