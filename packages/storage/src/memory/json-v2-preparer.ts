@@ -3,7 +3,6 @@ import type { Endpoint } from '@skein/model';
 import { ByteCache, byteHash } from './byte-cache.js';
 import { CLIENT, CONSUMER, JsonSpanReader, SERVER, growInt, sameAs, sameBytes } from './json-span-reader.js';
 import { PackedWriter } from './packed-writer.js';
-import { RunTerms } from './run-terms.js';
 import { bareHash, hash32, keyHash, keyHashBytes, pairHash, pairHashBytes, qualifiedHash } from './posting-list.js';
 import { windowBase } from './prepared-batch.js';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
@@ -73,7 +72,6 @@ export class JsonV2Preparer {
   private readonly complete: number[] = [];
   private readonly r = new JsonSpanReader<KnownEndpoint>(this.recent);
   private readonly w = new PackedWriter();
-  private readonly runTerms = new RunTerms();
 
   // What emit's steps pass on: the local service and its hash, the remote service, the name
   // when not interned, the last tag value's term hash and string, the tags' and annotations'
@@ -119,7 +117,7 @@ export class JsonV2Preparer {
       terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
     };
     let t = 0;
-    let lastTraceS = -1, lastTraceE = 0, lastTrace = '', kept = true, runTrace: string | undefined;
+    let lastTraceS = -1, lastTraceE = 0, lastTrace = '', kept = true;
     let i = 0, read = 0;
     do {
       r.span();
@@ -134,14 +132,7 @@ export class JsonV2Preparer {
       if (!kept && !r.debug) continue;
       if (i === batch.termEnds.length) grow(batch);
       batch.traceIds.push(lastTrace);
-      // Runs are of the kept spans, as prepareBatch sees them after sampling.
-      if (lastTrace !== runTrace) {
-        runTrace = lastTrace;
-        this.runTerms.reset();
-      }
-      const from = t;
-      t = this.emit(batch, i, t); // may grow batch.terms
-      t = this.runTerms.dropRepeats(batch.terms, from, t);
+      t = this.emit(batch, i, t);
       batch.termEnds[i++] = t;
     } while (r.more());
     this.received = read;

@@ -35,28 +35,6 @@ const span = (traceId: string, id: string, extra: Partial<Span> = {}): Span => (
 });
 
 describe('prepared batches', () => {
-  it('give a term once per run of one trace\'s spans, and the store still finds every span\'s terms', async () => {
-    const packer = new SpanPacker();
-    const spans = [
-      span('b1', '1', { tags: { shared: 'x', own: '1' } }),
-      span('b1', '2', { tags: { shared: 'x', own: '2' } }), // same run: only own=2's terms are new
-      span('b2', '3', { tags: { shared: 'x' } }), // another trace: a new run
-      span('b1', '4', { tags: { shared: 'x' } }), // b1 again, after b2: a new run
-    ];
-    const batch = prepareBatch(packer, spans, { autocompleteKeys: [] });
-    const counts = [...batch.termEnds].map((end, i) => end - (i === 0 ? 0 : (batch.termEnds[i - 1] as number)));
-    // Per tag: the bare key and key=value, each also as recorded by the span's service.
-    expect(counts).toEqual([8, 2, 4, 4]);
-    const store = storeWithRemotePacker();
-    await store.accept(spans);
-    const ids = async (annotationQuery: Record<string, string>): Promise<string[]> =>
-      (await store.getTraces({ annotationQuery, endTs: 1_700_000_001_000, lookback: 10_000, limit: 10 })).map((t) => t[0]?.traceId ?? '').sort();
-    expect(await ids({ own: '2' })).toEqual([pad('b1')]);
-    expect(await ids({ shared: 'x' })).toEqual([pad('b1'), pad('b2')]);
-    expect(await ids({ own: '' })).toEqual([pad('b1')]);
-    expect(await ids({ own: '3' })).toEqual([]);
-  });
-
   it('drops a duplicate sent again, whichever packer packed it first', async () => {
     const store = storeWithRemotePacker();
     await store.accept([span('a1', '1'), span('a1', '2')]);

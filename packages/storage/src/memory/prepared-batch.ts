@@ -1,6 +1,5 @@
 import type { Span } from '@skein/model';
 import { bareHash, hash32, keyHash, pairHash, qualifiedHash } from './posting-list.js';
-import { RunTerms } from './run-terms.js';
 import type { PackerDelta, SpanPacker } from './span-packer.js';
 
 /**
@@ -31,10 +30,7 @@ export interface PreparedBatch {
    * at all (no timestamp, no annotations), whose packed form fits any base.
    */
   times: Float64Array;
-  /**
-   * annotationQuery term hashes of all spans; termEnds[i] is where span i's end. A span leaves out
-   * the terms an earlier span of the same run of one trace's consecutive spans gave (see RunTerms).
-   */
+  /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
   terms: Int32Array;
   termEnds: Int32Array;
   /** Values of autocomplete keys seen: key, value, key, value… */
@@ -57,7 +53,6 @@ interface TermMemo {
   pairs: number[][];
 }
 const memos = new WeakMap<SpanPacker, TermMemo>();
-const runTerms = new RunTerms();
 
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
@@ -104,15 +99,9 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   let memo = memos.get(packer);
   if (memo === undefined) memos.set(packer, (memo = { keys: [], pairs: [] }));
   const tagsOf = packer.lastTags;
-  let runTrace: string | undefined;
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;
     traceIds[i] = span.traceId;
-    if (span.traceId !== runTrace) {
-      runTrace = span.traceId;
-      runTerms.reset();
-    }
-    const termsFrom = t;
     const base = timeBase(span);
     const p = packer.pack(span, span.traceId, base);
     packed[i] = p;
@@ -171,7 +160,6 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
         if (service !== '') terms[t++] = qualifiedHash(h, qualifier);
       }
     }
-    t = runTerms.dropRepeats(terms, termsFrom, t);
     termEnds[i] = t;
   }
   const batch: PreparedBatch = {
