@@ -1,10 +1,11 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '@skein/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
+import { CollectorSampler } from '../ingest/sampler.js';
 import { createServer, type SkeinServer } from '../server.js';
 
 // The OpenTelemetry JS SDK with its real Zipkin exporter (JSON v2 to /api/v2/spans) reports
@@ -136,5 +137,48 @@ describe('@opentelemetry/exporter-zipkin reporting JSON v2 over HTTP', () => {
     const count = (path: string): number => Number(new RegExp(`^skein_ingest_thread_messages_total\\{path="${path}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
     expect(count('json-v2-bytes')).toBe(3); // one message a span: SimpleSpanProcessor exports each as it ends
     expect(count('general')).toBe(0);
+  });
+});
+
+// With --collector-sample-rate below 1 the exporter's batches still take the fast path, which
+// keeps exactly the traces Zipkin's CollectorSampler keeps.
+describe('@opentelemetry/exporter-zipkin reporting to a sampling collector', () => {
+  it('stores exactly the traces the sampler keeps, read straight from the bytes', async () => {
+    const sampled = await createServer(makeConfig({ port: 0, host: '127.0.0.1', collectorSampleRate: 0.5 }), { uiDir: null });
+    const url = await sampled.listen();
+    const batched = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'sampled-shop' }),
+      spanProcessors: [new BatchSpanProcessor(new ZipkinExporter({ url: `${url}/api/v2/spans` }), { maxExportBatchSize: 512 })],
+    });
+    try {
+      const tracer = batched.getTracer('skein-peer-test');
+      const traceIds: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const root = tracer.startSpan(`checkout ${i}`, { kind: SpanKind.SERVER });
+        tracer.startSpan('charge', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), root)).end();
+        root.end();
+        traceIds.push(root.spanContext().traceId);
+      }
+      await batched.forceFlush();
+      const sampler = new CollectorSampler(0.5);
+      const expected = traceIds.filter((id) => sampler.isSampled(id));
+      const stored: string[] = [];
+      for (const id of traceIds) {
+        const res = await fetch(`${url}/api/v2/trace/${id}`);
+        if (res.status === 200) {
+          expect(((await res.json()) as Span[]).length).toBe(2);
+          stored.push(id);
+        } else expect(res.status).toBe(404);
+      }
+      expect(stored).toEqual(expected);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const value = (pattern: string): number => Number(new RegExp(`^${pattern} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      expect(value('skein_collector_spans_dropped_total\\{transport="http",reason="sampled"\\}')).toBe(2 * (traceIds.length - expected.length));
+      expect(value('skein_ingest_thread_messages_total\\{path="json-v2-bytes"\\}')).toBeGreaterThan(0);
+      expect(value('skein_ingest_thread_messages_total\\{path="general"\\}')).toBe(0);
+    } finally {
+      await batched.shutdown();
+      await sampled.close();
+    }
   });
 });
