@@ -106,3 +106,24 @@ export function makeBodies(count: number, spansPerBody: number, seed = 42): stri
   for (let i = 0; i < count; i++) bodies.push(JSON.stringify(spans.slice(i * spansPerBody, (i + 1) * spansPerBody)));
   return bodies;
 }
+
+const TRACE_ID = Buffer.from('"traceId":"');
+
+/** Where the low 64 bits (last 16 digits) of each trace id in a JSON v2 body begin: they key a trace, as in any store. */
+export function traceIdOffsets(body: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let i = body.indexOf(TRACE_ID); i >= 0; i = body.indexOf(TRACE_ID, i + 1)) {
+    const start = i + TRACE_ID.length;
+    offsets.push(start + Math.max(0, body.indexOf('"', start) - start - 16));
+  }
+  return offsets;
+}
+
+/**
+ * Writes a pass number (6 hex digits) at those offsets, so each pass over the bodies sends spans
+ * never sent before, while all spans of a trace still share their id.
+ */
+export function markPass(body: Buffer, offsets: readonly number[], pass: number): void {
+  const digits = pass.toString(16).padStart(6, '0').slice(-6);
+  for (const at of offsets) body.write(digits, at, 'latin1');
+}

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { machineCpu } from './cpu-usage.js';
+import { markPass, traceIdOffsets } from './ingest-data.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
 
 /** Settings passed as the single argument. */
@@ -45,20 +46,10 @@ const bodies = readFileSync(settings.bodiesFile, 'utf8')
   .map((l) => Buffer.from(l));
 // Each pass over the bodies rewrites the first 6 hex digits of the low 64 bits of every trace id
 // with the pass number, so no span is ever sent twice (all spans of a trace still share their id).
-const TRACE_ID = Buffer.from('"traceId":"');
-const traceIdOffsets = bodies.map((b) => {
-  const offsets: number[] = [];
-  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) {
-    // The low 64 bits (last 16 digits) are rewritten: they key a trace, as in any store.
-    const start = i + TRACE_ID.length;
-    offsets.push(start + Math.max(0, b.indexOf('"', start) - start - 16));
-  }
-  return offsets;
-});
+const offsetsOf = bodies.map(traceIdOffsets);
 function prepare(index: number): Buffer {
   const body = bodies[index % bodies.length] as Buffer;
-  const round = (settings.roundOffset + Math.floor(index / bodies.length)).toString(16).padStart(6, '0').slice(-6);
-  for (const at of traceIdOffsets[index % bodies.length] ?? []) body.write(round, at, 'latin1');
+  markPass(body, offsetsOf[index % bodies.length] ?? [], settings.roundOffset + Math.floor(index / bodies.length));
   return body;
 }
 const target = new URL(settings.path, settings.url);
@@ -98,7 +89,7 @@ async function worker(deadline: number): Promise<void> {
       result.accepted++;
       result.spansAccepted += settings.spansPerBody;
       if (index % 997 === 0) {
-        const at = traceIdOffsets[index % bodies.length]?.[0] ?? 0;
+        const at = offsetsOf[index % bodies.length]?.[0] ?? 0;
         const start = body.lastIndexOf('"', at - 1) + 1;
         result.sampleTraceIds.push(body.toString('latin1', start, body.indexOf('"', at)));
       }

@@ -10,21 +10,13 @@
  */
 import { InMemoryStorage, JsonV2Preparer, SpanPacker } from '@skein/storage';
 import type { PreparedBatch } from '@skein/storage';
-import { makeBodies } from './ingest-data.js';
+import { makeBodies, markPass, traceIdOffsets } from './ingest-data.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 1_500_000);
 const texts = makeBodies(500, 100);
 const bodies = texts.map((t) => Buffer.from(t));
 // As the load generator does: each pass writes its number into the low 64 bits of every trace id.
-const TRACE_ID = Buffer.from('"traceId":"');
-const idOffsets = bodies.map((b) => {
-  const out: number[] = [];
-  for (let i = b.indexOf(TRACE_ID); i >= 0; i = b.indexOf(TRACE_ID, i + 1)) {
-    const start = i + TRACE_ID.length;
-    out.push(start + Math.max(0, b.indexOf('"', start) - start - 16));
-  }
-  return out;
-});
+const offsetsOf = bodies.map(traceIdOffsets);
 
 const store = new InMemoryStorage({ maxSpans: 5_000_000 });
 const packer = new SpanPacker();
@@ -47,8 +39,7 @@ for (let index = 0; stored < SPANS; ) {
   const ready: PreparedBatch[] = [];
   for (let k = 0; k < 200; k++, index++) {
     const body = bodies[index % bodies.length] as Buffer;
-    const pass = Math.floor(index / bodies.length).toString(16).padStart(6, '0');
-    for (const at of idOffsets[index % bodies.length] ?? []) body.write(pass, at, 'latin1');
+    markPass(body, offsetsOf[index % bodies.length] ?? [], Math.floor(index / bodies.length));
     const started = cpu();
     const batch = preparer.prepare(body);
     if (batch === undefined) throw new Error('the fast path gave up on a bench body');
