@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@skein\/storage\/conformance$/, replacement: `${root}packages/storage/src/conformance/index.ts` },
+      { find: /^@skein\/model\/testing$/, replacement: `${root}packages/model/src/testing.ts` },
       { find: /^@skein\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],
   },

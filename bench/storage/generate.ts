@@ -1,20 +1,18 @@
 import type { Span } from '@skein/model';
+import { seededRandom } from '@skein/model/testing';
 
 // Realistic traces for the storage benchmark: 5-20 spans, ~20 services calling each other and
 // databases, HTTP tags with ids in paths, a few errors and annotations, log-normal durations,
 // 64- and 128-bit trace ids. Deterministic (seeded), so runs are comparable.
 
-let seed = 7;
+let sequence = seededRandom(7);
 /** Restarts the random sequence, so the same traces can be generated again. */
 export function reseed(value = 7): void {
-  seed = value;
+  sequence = seededRandom(value);
 }
-/** Deterministic PRNG (mulberry32). */
+/** The next number of the current sequence (see reseed). */
 export function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return sequence();
 }
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;

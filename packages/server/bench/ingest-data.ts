@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@skein/model/testing';
 
 /** A v2 span as it appears in the JSON fixtures. */
 type JsonSpan = Record<string, unknown> & { traceId: string; id: string; parentId?: string; name?: string };
@@ -30,18 +31,6 @@ export function loadTemplateTraces(): JsonSpan[][] {
   return traces;
 }
 
-/** A small deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hex(random: () => number, chars: number): string {
   let s = '';
   while (s.length < chars) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
@@ -57,7 +46,7 @@ const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
  * re-timed (ending at most an hour ago), cut into bodies as a reporter would batch them.
  */
 export function makeBodies(count: number, spansPerBody: number, seed = 42): string[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const templates = loadTemplateTraces();
   const now = Date.now() * 1000;
   const spans: JsonSpan[] = [];

@@ -4,17 +4,10 @@
  * timestamps over the last hour. The same seed gives the same spans in every process.
  */
 
-/** A small seeded PRNG (mulberry32), so the server and the baseline see identical data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@skein/model/testing';
+
+/** The shared seeded PRNG: the server and the baseline see identical data. */
+export const rng = seededRandom;
 
 /** The services of the generated system. */
 export const SERVICES = [

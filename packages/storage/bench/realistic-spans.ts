@@ -1,17 +1,12 @@
 import type { Span } from '@skein/model';
+import { seededRandom } from '@skein/model/testing';
 
 // Realistic traces for store benchmarks: a web front end fanning out to services that call
 // databases and caches, 4-12 spans per trace, B3-style shared client/server ids on some hops,
 // HTTP tags with ids in paths (high cardinality), a few errors and annotations, 64- and 128-bit ids.
 
-let seed = 42;
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-export function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+/** The benchmarks' one random sequence (seeded, so runs are comparable). */
+export const random = seededRandom(42);
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
 const hex16 = (): string =>

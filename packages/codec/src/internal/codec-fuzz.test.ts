@@ -5,18 +5,7 @@ import { OTLP_PROTO } from '../otlp-proto/index.js';
 import type { SpanCodec } from '../span-codec.js';
 import { ZIPKIN_PROTO3 } from '../zipkin-proto3/index.js';
 import { ZIPKIN_THRIFT } from '../zipkin-thrift/index.js';
-
-/** Seeded PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@skein/model/testing';
 
 const spans: Span[] = [
   {
@@ -59,7 +48,7 @@ describe.each([ZIPKIN_PROTO3, ZIPKIN_THRIFT, OTLP_PROTO, OTLP_JSON])('$name code
   });
 
   it('2,000 seeded random byte strings give spans or a SkeinError', () => {
-    const next = rng(42);
+    const next = seededRandom(42);
     for (let i = 0; i < 2000; i++) {
       const b = new Uint8Array(Math.floor(next() * 400));
       for (let j = 0; j < b.length; j++) b[j] = Math.floor(next() * 256);
@@ -68,7 +57,7 @@ describe.each([ZIPKIN_PROTO3, ZIPKIN_THRIFT, OTLP_PROTO, OTLP_JSON])('$name code
   });
 
   it('2,000 seeded mutations of a valid body give spans or a SkeinError', () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     for (let i = 0; i < 2000; i++) {
       const b = valid.slice();
       const edits = 1 + Math.floor(next() * 4);

@@ -9,20 +9,9 @@ import { readListOfSpans } from '../zipkin-proto3/read.js';
 import { writeListOfSpans } from '../zipkin-proto3/write.js';
 import { readThriftList } from '../zipkin-thrift/read.js';
 import { MALFORMED } from './errors.js';
+import { seededRandom } from '@skein/model/testing';
 
 const require = createRequire(import.meta.url);
-
-/** Seeded PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function errorOf(fn: () => unknown): unknown {
   try {
@@ -117,7 +106,7 @@ describe.each(readers)('%s reader on hostile input', (_name, read, sample) => {
   });
 
   it('survives 3,000 seeded random byte strings', () => {
-    const next = rng(12345);
+    const next = seededRandom(12345);
     for (let i = 0; i < 3000; i++) {
       const b = new Uint8Array(Math.floor(next() * 300));
       for (let j = 0; j < b.length; j++) b[j] = Math.floor(next() * 256);
@@ -126,7 +115,7 @@ describe.each(readers)('%s reader on hostile input', (_name, read, sample) => {
   });
 
   it('survives 3,000 seeded single-byte mutations of the valid sample', () => {
-    const next = rng(777);
+    const next = seededRandom(777);
     const bytes = sample();
     for (let i = 0; i < 3000; i++) {
       const b = bytes.slice();

@@ -4,7 +4,7 @@ import { canonical } from '../conformance/assertions.js';
 import type { QueryRequest } from '../storage.js';
 import { InMemoryStorage } from './in-memory-storage.js';
 import { ReferenceStorage } from './reference-storage.js';
-import { random } from './random.test-util.js';
+import { seededRandom as random } from '@skein/model/testing';
 
 // InMemoryStorage (indexes, packed spans, block bounds, cached links) must answer exactly like
 // ReferenceStorage (scans everything) on random data and random queries.

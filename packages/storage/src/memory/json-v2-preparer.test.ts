@@ -6,7 +6,7 @@ import type { Span } from '@skein/model';
 import { describe, expect, it } from 'vitest';
 import { JsonV2Preparer } from './json-v2-preparer.js';
 import { prepareBatch } from './prepared-batch.js';
-import { random } from './random.test-util.js';
+import { seededRandom as random } from '@skein/model/testing';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
 import { SpanPacker } from './span-packer.js';
 

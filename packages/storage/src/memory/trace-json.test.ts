@@ -3,7 +3,7 @@ import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import type { Span, SpanKind } from '@skein/model';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStorage } from './in-memory-storage.js';
-import { random } from './random.test-util.js';
+import { seededRandom as random } from '@skein/model/testing';
 
 // getTraceJson renders stored spans straight to Zipkin JSON v2: it must give exactly the bytes
 // of encoding getTrace() with the codec, for real traces and for random, awkward spans.

@@ -1,0 +1,14 @@
+// Helpers for tests and benchmarks of every package (import from '@skein/model/testing'); nothing
+// in the product uses them.
+
+/** A deterministic PRNG (mulberry32): the same seed gives the same numbers in [0, 1), so data and failures reproduce. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
