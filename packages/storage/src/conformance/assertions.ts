@@ -23,7 +23,15 @@ export function useStorage(newStorage: NewStorage, options: StorageOptions): () 
 }
 
 function spanKey(s: Span): string {
-  return `${s.traceId}|${s.id}|${s.shared === true ? 1 : 0}|${JSON.stringify(sortedSpan(s))}`;
+  return `${s.traceId}|${s.id}|${s.shared === true ? 1 : 0}|${JSON.stringify(s, sortedKeys)}`;
+}
+
+/** JSON.stringify replacer writing every object's keys in order: spans sharing an id sort alike whatever order a store writes their fields in. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k];
+  return out;
 }
 
 /** A span with its tags in key order, so comparisons ignore the order a store returns them in. */

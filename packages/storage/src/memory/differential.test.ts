@@ -45,6 +45,18 @@ function randomTrace(n: number): Span[] {
     }
     if (rnd() < 0.3) s.annotations = [{ timestamp: T0 + clock + 1, value: pick(WORDS) }];
     if (i > 0 && rnd() < 0.1) delete s.timestamp;
+    if (i > 0 && rnd() < 0.2) {
+      // A server sharing the id of the client that called it (B3 single-span RPC), on one of two
+      // hosts of its service; sometimes its client was never reported (the linker then relies on shared).
+      const client = spans[Math.floor(rnd() * i)] as Span;
+      s.id = client.id;
+      if (client.parentId === undefined) delete s.parentId;
+      else s.parentId = client.parentId;
+      s.kind = 'SERVER';
+      s.shared = true;
+      s.localEndpoint = { serviceName: pick(SERVICES), ipv4: pick(['10.0.0.2', '10.0.0.3']) };
+      if (client.shared !== true && rnd() < 0.3) client.kind = 'CLIENT';
+    }
     spans.push(s);
   }
   return spans;
