@@ -84,8 +84,11 @@ export class MemoryIndex {
   /** Blocks waiting to be linked ahead, and whether one is being linked. */
   private toLink: number[] = [];
   private linking = false;
-  /** Traces that hold a set of packed-span hashes (see isDuplicate). */
+  /** Traces that hold a set of packed-span hashes (see isDuplicate), oldest set first, from hashedHead on. */
   private hashed: TraceEntry[] = [];
+  private hashedHead = 0;
+  /** Hashes held by those sets in all. */
+  private hashTotal = 0;
 
   constructor(
     readonly maxSpans: number,
@@ -97,6 +100,11 @@ export class MemoryIndex {
   ) {
     this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
+  }
+
+  /** Hashes held by the duplicate-check sets of recent traces (bounded by hashesKept, beyond the two newest blocks). */
+  get heldHashes(): number {
+    return this.hashTotal;
   }
 
   /** The smallest live ordinal. */
@@ -242,6 +250,7 @@ export class MemoryIndex {
     const hashes = e.hashes ?? this.buildHashes(e, pending);
     if (!hashes.has(h)) {
       hashes.add(h);
+      this.hashTotal++;
       return false;
     }
     if (pending !== undefined && pending.includes(packed)) return true;
@@ -266,6 +275,7 @@ export class MemoryIndex {
     for (const p of pending ?? []) hashes.add(spanHash(p));
     e.hashes = hashes;
     this.hashed.push(e);
+    this.hashTotal += hashes.size;
     return hashes;
   }
 
@@ -276,8 +286,7 @@ export class MemoryIndex {
    * traces: the first getDependencies over a long window finds them ready.
    */
   private blockStarts(): void {
-    // Every fourth block: the walk over recent sets is the cost, the budget is only a bound.
-    if (((this.nextOrd >> this.blockBits) & 3) === 0) this.dropOldHashes();
+    this.dropOldHashes();
     const id = (this.nextOrd >> this.blockBits) - 2;
     if (id < 0 || this.linkAhead === undefined) return;
     this.toLink.push(id);
@@ -297,25 +306,28 @@ export class MemoryIndex {
   }
 
   /**
-   * Bounds the memory of duplicate-check sets: the newest sets are kept up to hashesKept hashes
-   * in all (and always those of the two newest blocks); older ones go, and a late span to such a
-   * trace rebuilds its set once. A budget rather than an age, so a big trace whose spans arrive
-   * spread over many blocks is not rebuilt again and again.
+   * Bounds the memory of duplicate-check sets: the oldest sets go while the sets hold more than
+   * hashesKept hashes in all, but never those of the two newest blocks; a late span to a trace
+   * whose set went rebuilds it once. A budget rather than an age, so a big trace whose spans
+   * arrive spread over many blocks is not rebuilt again and again. The total is kept as sets
+   * grow, so this touches only the sets it drops (walking every kept set cost more than the rest).
    */
   private dropOldHashes(): void {
     const keepFrom = this.nextOrd - (2 << this.blockBits);
     const list = this.hashed;
-    let total = 0;
-    let i = list.length;
-    while (i > 0) {
-      const e = list[i - 1] as TraceEntry;
-      total += e.hashes?.size ?? 0;
-      if (total > this.hashesKept && e.ord < keepFrom) break;
-      i--;
+    let i = this.hashedHead;
+    while (i < list.length && this.hashTotal > this.hashesKept) {
+      const e = list[i] as TraceEntry;
+      if (e.ord >= keepFrom) break;
+      this.hashTotal -= e.hashes?.size ?? 0;
+      e.hashes = undefined;
+      i++;
     }
-    if (i === 0) return;
-    for (let k = 0; k < i; k++) (list[k] as TraceEntry).hashes = undefined;
-    this.hashed = list.slice(i);
+    this.hashedHead = i;
+    if (i > 4096 && i * 2 > list.length) {
+      this.hashed = list.slice(i);
+      this.hashedHead = 0;
+    }
   }
 
   private block(ord: number): Block {
@@ -395,6 +407,8 @@ export class MemoryIndex {
     this.terms.clear();
     this.blocks.clear();
     this.hashed = [];
+    this.hashedHead = 0;
+    this.hashTotal = 0;
     this.toLink = [];
     this.linking = false;
     this.linkAhead = undefined;
