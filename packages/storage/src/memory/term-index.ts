@@ -17,11 +17,14 @@ interface Run {
   maxOrd: number;
 }
 
-/** Sorts parallel arrays by key (non-negative 30-bit integers), stably: LSD radix, two 15-bit passes. */
-function radixSort(keys: Int32Array, values: Int32Array, n: number): { keys: Int32Array; values: Int32Array } {
+/**
+ * Sorts parallel arrays by key (non-negative 30-bit integers), stably, in place: LSD radix, two
+ * 15-bit passes through the scratch arrays (an even number of passes ends back in keys and values).
+ */
+function radixSort(keys: Int32Array, values: Int32Array, n: number, scratch: Scratch): void {
   let k: Int32Array = keys, v: Int32Array = values;
-  let k2: Int32Array = new Int32Array(n), v2: Int32Array = new Int32Array(n);
-  const count = new Int32Array(1 << 15);
+  let k2: Int32Array = scratch.keys, v2: Int32Array = scratch.values;
+  const count = scratch.count;
   for (let shift = 0; shift < 30; shift += 15) {
     count.fill(0);
     for (let i = 0; i < n; i++) {
@@ -45,7 +48,13 @@ function radixSort(keys: Int32Array, values: Int32Array, n: number): { keys: Int
     [k, k2] = [k2, k];
     [v, v2] = [v2, v];
   }
-  return { keys: k, values: v };
+}
+
+/** Buffers a sort works in, kept across seals (each is as long as a run). */
+interface Scratch {
+  keys: Int32Array;
+  values: Int32Array;
+  count: Int32Array;
 }
 
 /** Index of the first element of a sorted Int32Array that is >= x. */
@@ -65,6 +74,7 @@ export class TermIndex {
   private hashes = new Int32Array(RUN_PAIRS);
   private offsets = new Int32Array(RUN_PAIRS);
   private n = 0;
+  private scratch: Scratch | undefined;
   private base = 0;
   private minOrd = 0;
   private maxOrd = 0;
@@ -97,8 +107,8 @@ export class TermIndex {
   private seal(): void {
     const n = this.n;
     if (n === 0) return;
-    const sorted = radixSort(this.hashes, this.offsets, n);
-    const hashes = sorted.keys, offsets = sorted.values;
+    const hashes = this.hashes, offsets = this.offsets;
+    radixSort(hashes, offsets, n, (this.scratch ??= { keys: new Int32Array(RUN_PAIRS), values: new Int32Array(RUN_PAIRS), count: new Int32Array(1 << 15) }));
     // Rebase so offsets from base (possibly the ordinal of a later, larger first pair) are >= 0.
     const shift = this.base - this.minOrd;
     let m = 0;
@@ -110,9 +120,7 @@ export class TermIndex {
       m++;
     }
     this.runs.push({ hashes: hashes.slice(0, m), offsets: offsets.slice(0, m), base: this.minOrd, maxOrd: this.maxOrd });
-    this.hashes = new Int32Array(RUN_PAIRS);
-    this.offsets = new Int32Array(RUN_PAIRS);
-    this.n = 0;
+    this.n = 0; // the open run's arrays are reused: only [0, n) is ever read
   }
 
   /** Ascending ordinals >= firstLive of traces holding the term, or undefined when none. */
