@@ -95,14 +95,14 @@ export class InMemoryStorage implements Storage {
   /** The trace as Zipkin JSON v2 text (what encoding getTrace() gives), or undefined when not stored. */
   async getTraceJson(traceId: string): Promise<string | undefined> {
     const id = normalizeTraceId(traceId);
-    const e = this.index.byId.get(lowTraceId(id));
+    const e = this.index.byId.get(id);
     if (e === undefined) return undefined;
     const text = this.index.json(e, this.strictTraceId ? id : undefined);
     return text === '[]' ? undefined : text;
   }
 
   private trace(id: string): Span[] {
-    const e = this.index.byId.get(lowTraceId(id));
+    const e = this.index.byId.get(id);
     if (e === undefined) return [];
     const spans = this.index.decode(e);
     return this.strictTraceId ? spans.filter((s) => s.traceId === id) : spans;

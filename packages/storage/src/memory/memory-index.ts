@@ -3,9 +3,9 @@ import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanH
 import { batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
-import { lowTraceId } from './query-predicate.js';
 import { SpanPacker } from './span-packer.js';
 import { TermIndex } from './term-index.js';
+import { TraceTable } from './trace-table.js';
 import type { Packed } from './span-packer.js';
 import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entry.js';
 
@@ -63,8 +63,8 @@ function append(e: TraceEntry, list: string[]): void {
  */
 export class MemoryIndex {
   readonly packer = new SpanPacker();
-  /** Low 64 bits of the trace id → trace. */
-  readonly byId = new Map<string, TraceEntry>();
+  /** Traces by the low 64 bits of their id. */
+  readonly byId = new TraceTable((ord) => this.entry(ord), () => this.nextOrd);
   /** Traces by ordinal: entries[ord - firstOrd]; evicted slots before head are undefined. */
   private entries: (TraceEntry | undefined)[] = [];
   private firstOrd = 0;
@@ -192,12 +192,12 @@ export class MemoryIndex {
   private add(b: PreparedBatch, i: number, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
     const traceId = b.traceIds[i] as string;
     // Spans of one trace usually come together: skip the id lookup for a run of them.
-    let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(lowTraceId(traceId));
+    let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(traceId);
     if (e === undefined) {
       if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.blockStarts();
       e = new TraceEntry(this.nextOrd, traceId, b.times[i * 4 + 3] as number);
       this.entries.push(e);
-      this.byId.set(lowTraceId(traceId), e);
+      this.byId.add(e);
     }
     let packed = b.packed[i] as string;
     const base = b.times[i * 4 + 3] as number;
@@ -362,7 +362,7 @@ export class MemoryIndex {
     this.head++;
     this.evictedSinceSweep++;
     if (e === undefined) return;
-    this.byId.delete(lowTraceId(e.traceId));
+    this.byId.delete(e);
     this.spanCount -= e.count;
     const id = e.ord >> this.blockBits;
     const block = this.blocks.get(id);
