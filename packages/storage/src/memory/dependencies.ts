@@ -57,8 +57,8 @@ async function linkBlock(
   urgent: () => boolean, giveUp: () => boolean = () => false,
 ): Promise<DependencyLinker | undefined> {
   const linker = new DependencyLinker();
-  const last = Math.min(((id + 1) << index.blockBits) - 1, index.nextOrd - 1);
-  let ord = Math.max(id << index.blockBits, index.firstLive);
+  const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
+  let ord = Math.max(index.blockStart(id), index.firstLive);
   while (ord <= last) {
     const started = performance.now();
     const stop = Math.min(last + 1, ord + (urgent() ? TRACES_PER_QUERY_SLICE : TRACES_PER_SLICE));

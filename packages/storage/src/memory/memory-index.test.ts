@@ -26,3 +26,23 @@ describe('MemoryIndex duplicate-check sets', () => {
     expect(index.spanCount).toBe(400 * 5 + 1);
   });
 });
+
+describe('MemoryIndex ordinals', () => {
+  it.each([0, 2 ** 31 - 40, 2 ** 32 - 40, 2 ** 40])('search, link and evict alike once ordinals pass 32 bits (from %d)', async (firstOrd) => {
+    const { searchTraces } = await import('./search.js');
+    const { dependencyLinks } = await import('./dependencies.js');
+    // Blocks of 16 traces; 80 traces of 5 spans, keeping 300 spans (the oldest 20 traces go).
+    const index = new MemoryIndex(300, [], 4, 100, firstOrd);
+    for (let n = 0; n < 80; n++) {
+      const spans = trace(n, 5).map((s, i) => ({ ...s, kind: i === 0 ? ('SERVER' as const) : ('CLIENT' as const), remoteEndpoint: { serviceName: i === 0 ? 'caller' : 'callee' } }));
+      index.accept(spans);
+    }
+    expect(index.spanCount).toBe(300);
+    const window = { endTs: Math.floor(T0 / 1000) + 1000, lookback: 86_400_000, limit: 1000 };
+    const found = searchTraces(index, { ...window, serviceName: 'svc' }, true);
+    expect(found.map((t) => t[0]?.traceId).sort()).toEqual(Array.from({ length: 60 }, (_, k) => hex(k + 21)).sort());
+    expect(searchTraces(index, { ...window, serviceName: 'svc', limit: 3 }, true).map((t) => t[0]?.traceId)).toEqual([hex(80), hex(79), hex(78)]);
+    const links = await dependencyLinks(index, window.endTs, window.lookback);
+    expect(links.map((l) => `${l.parent}>${l.child}:${l.callCount}`).sort()).toEqual(['caller>svc:60', 'svc>callee:240']);
+  });
+});

@@ -97,7 +97,10 @@ export class MemoryIndex {
     readonly blockBits: number = BLOCK_BITS,
     /** Hashes kept in all by the duplicate-check sets of recent traces. */
     readonly hashesKept: number = HASHES_KEPT,
+    /** The first trace's ordinal (tests: a store that has run long has large ones). */
+    firstOrd = 0,
   ) {
+    this.firstOrd = firstOrd;
     this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
@@ -105,6 +108,16 @@ export class MemoryIndex {
   /** Hashes held by the duplicate-check sets of recent traces (bounded by hashesKept, beyond the two newest blocks). */
   get heldHashes(): number {
     return this.hashTotal;
+  }
+
+  /** The block an ordinal is in (ordinals outgrow 32 bits on a long run: no int32 shifts). */
+  blockOf(ord: number): number {
+    return Math.floor(ord / 2 ** this.blockBits);
+  }
+
+  /** The first ordinal of a block. */
+  blockStart(id: number): number {
+    return id * 2 ** this.blockBits;
   }
 
   /** The smallest live ordinal. */
@@ -194,7 +207,7 @@ export class MemoryIndex {
     // Spans of one trace usually come together: skip the id lookup for a run of them.
     let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(traceId);
     if (e === undefined) {
-      if ((this.nextOrd & ((1 << this.blockBits) - 1)) === 0) this.blockStarts();
+      if (this.nextOrd === this.blockStart(this.blockOf(this.nextOrd))) this.blockStarts();
       e = new TraceEntry(this.nextOrd, traceId, b.times[i * 4 + 3] as number);
       this.entries.push(e);
       this.byId.add(e);
@@ -287,7 +300,7 @@ export class MemoryIndex {
    */
   private blockStarts(): void {
     this.dropOldHashes();
-    const id = (this.nextOrd >> this.blockBits) - 2;
+    const id = this.blockOf(this.nextOrd) - 2;
     if (id < 0 || this.linkAhead === undefined) return;
     this.toLink.push(id);
     if (!this.linking) this.linkNext();
@@ -313,7 +326,7 @@ export class MemoryIndex {
    * grow, so this touches only the sets it drops (walking every kept set cost more than the rest).
    */
   private dropOldHashes(): void {
-    const keepFrom = this.nextOrd - (2 << this.blockBits);
+    const keepFrom = this.nextOrd - 2 * 2 ** this.blockBits;
     const list = this.hashed;
     let i = this.hashedHead;
     while (i < list.length && this.hashTotal > this.hashesKept) {
@@ -331,7 +344,7 @@ export class MemoryIndex {
   }
 
   private block(ord: number): Block {
-    const id = ord >> this.blockBits;
+    const id = this.blockOf(ord);
     let b = this.blocks.get(id);
     if (b === undefined) this.blocks.set(id, (b = new Block()));
     return b;
@@ -364,12 +377,12 @@ export class MemoryIndex {
     if (e === undefined) return;
     this.byId.delete(e);
     this.spanCount -= e.count;
-    const id = e.ord >> this.blockBits;
+    const id = this.blockOf(e.ord);
     const block = this.blocks.get(id);
     if (block !== undefined) {
       block.links = undefined;
       block.version++;
-      if (((e.ord + 1) & ((1 << this.blockBits) - 1)) === 0) this.blocks.delete(id); // last trace of its block
+      if (this.blockOf(e.ord + 1) !== id) this.blocks.delete(id); // last trace of its block
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);

@@ -90,7 +90,7 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
   const floor = driver !== undefined ? lowerBound(driver, firstLive) : firstLive;
   while (pos >= floor) {
     const ord = driver !== undefined ? (driver[pos] as number) : pos;
-    const blockId = ord >> index.blockBits;
+    const blockId = index.blockOf(ord);
     while (bi >= 0 && (blockIds[bi] as number) > blockId) bi--;
     if (bi < 0 || blockIds[bi] !== blockId) {
       pos--;
@@ -102,7 +102,7 @@ export function searchTraces(index: MemoryIndex, request: QueryRequest, strictTr
     const block = index.blocks.get(blockId);
     if (block === undefined || block.max < begin || block.min > end) {
       // Skip the rest of this block.
-      const blockStart = blockId << index.blockBits;
+      const blockStart = index.blockStart(blockId);
       pos = driver !== undefined ? lowerBound(driver, blockStart, 0, pos + 1) - 1 : blockStart - 1;
       continue;
     }
