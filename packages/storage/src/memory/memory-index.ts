@@ -68,6 +68,8 @@ export class MemoryIndex {
   /** Traces by ordinal: entries[ord - firstOrd]; evicted slots before head are undefined. */
   private entries: (TraceEntry | undefined)[] = [];
   private firstOrd = 0;
+  /** Traces per block: 2 ** blockBits, computed once (a power with a variable exponent is a call to pow). */
+  private readonly blockSize: number;
   private head = 0;
   readonly services = new Map<string, ServiceIndex>();
   /** termKey → traces holding the term (hash collisions only add candidates; queries re-check). */
@@ -101,6 +103,7 @@ export class MemoryIndex {
     firstOrd = 0,
   ) {
     this.firstOrd = firstOrd;
+    this.blockSize = 2 ** blockBits;
     this.autocompleteKeys = [...autocompleteKeys];
     for (const k of autocompleteKeys) this.autocomplete.set(k, new Set());
   }
@@ -112,12 +115,12 @@ export class MemoryIndex {
 
   /** The block an ordinal is in (ordinals outgrow 32 bits on a long run: no int32 shifts). */
   blockOf(ord: number): number {
-    return Math.floor(ord / 2 ** this.blockBits);
+    return Math.floor(ord / this.blockSize);
   }
 
   /** The first ordinal of a block. */
   blockStart(id: number): number {
-    return id * 2 ** this.blockBits;
+    return id * this.blockSize;
   }
 
   /** The smallest live ordinal. */
@@ -326,7 +329,7 @@ export class MemoryIndex {
    * grow, so this touches only the sets it drops (walking every kept set cost more than the rest).
    */
   private dropOldHashes(): void {
-    const keepFrom = this.nextOrd - 2 * 2 ** this.blockBits;
+    const keepFrom = this.nextOrd - 2 * this.blockSize;
     const list = this.hashed;
     let i = this.hashedHead;
     while (i < list.length && this.hashTotal > this.hashesKept) {
