@@ -210,7 +210,7 @@ export class MemoryIndex {
     // Spans of one trace usually come together: skip the id lookup for a run of them.
     let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(traceId);
     if (e === undefined) {
-      if (this.nextOrd === this.blockStart(this.blockOf(this.nextOrd))) this.blockStarts();
+      if (this.nextOrd % this.blockSize === 0) this.blockStarts();
       e = new TraceEntry(this.nextOrd, traceId, b.times[i * 4 + 3] as number);
       this.entries.push(e);
       this.byId.add(e);
