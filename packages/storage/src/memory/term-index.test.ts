@@ -50,6 +50,14 @@ describe('TermIndex', () => {
     expect(index.get(7, 150_000)).toEqual(Array.from({ length: 50 }, (_, i) => 150_007 + i * 1000));
   });
 
+  it.each([65_535, 65_536, 70_000])('keeps ordinals exact in a sealed run spanning %d ordinals (16-bit offsets only when they fit)', (spread) => {
+    const index = new TermIndex();
+    index.add(3, 10);
+    index.add(3, 10 + spread);
+    for (let i = 0; i < 70_000; i++) index.add(5 + (i % 100), 10 + (i % spread)); // fills and seals the run
+    expect(index.get(3, 0)).toEqual([10, 10 + spread]);
+  });
+
   it('keeps ordinals exact when a run spans ordinals far apart', () => {
     const index = new TermIndex();
     index.add(1, 5);

@@ -9,10 +9,10 @@ const RUN_PAIRS = 1 << 16;
 /** Ordinals in a run are kept relative to its smallest, in this many bits. */
 const MAX_SPREAD = 2 ** 30;
 
-/** A sealed run: pairs sorted by hash, ordinals as offsets from base. */
+/** A sealed run: pairs sorted by hash, ordinals as offsets from base (16 bits when they fit, as they nearly always do). */
 interface Run {
   hashes: Int32Array;
-  offsets: Int32Array;
+  offsets: Int32Array | Uint16Array;
   base: number;
   maxOrd: number;
 }
@@ -119,7 +119,9 @@ export class TermIndex {
       offsets[m] = o;
       m++;
     }
-    this.runs.push({ hashes: hashes.slice(0, m), offsets: offsets.slice(0, m), base: this.minOrd, maxOrd: this.maxOrd });
+    const kept = this.maxOrd - this.minOrd < 0x10000 ? new Uint16Array(m) : new Int32Array(m);
+    kept.set(offsets.subarray(0, m));
+    this.runs.push({ hashes: hashes.slice(0, m), offsets: kept, base: this.minOrd, maxOrd: this.maxOrd });
     this.n = 0; // the open run's arrays are reused: only [0, n) is ever read
   }
 
