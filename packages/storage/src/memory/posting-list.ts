@@ -173,9 +173,14 @@ export function spanHash(packed: string): number {
   return h & SMI;
 }
 
+/** Mixes two 32-bit integers into one (after murmur3's finalizer), for keys made of two parts. */
+export function mix32(a: number, b: number): number {
+  let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  return Math.imul(h, 0xc2b2ae35);
+}
+
 /** Combines a term hash with a service name hash (the term as recorded by that service). */
 export function qualifiedHash(term: number, service: number): number {
-  let h = Math.imul(term ^ Math.imul(service, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  return Math.imul(h, 0xc2b2ae35) & SMI;
+  return mix32(term, service) & SMI;
 }

@@ -1,3 +1,4 @@
+import { mix32 } from './posting-list.js';
 import type { TraceEntry } from './trace-entry.js';
 
 // Traces by the low 64 bits of their id. A Map keyed by id strings cost about a microsecond per
@@ -119,10 +120,8 @@ export class TraceTable {
   }
 }
 
-/** Mixes an id's halves into a slot index (murmur3's finalizer: ids are random, but tests and tools use sequences). */
+/** Mixes an id's halves into a slot index (ids are random, but tests and tools use sequences). */
 function hash(hi: number, lo: number): number {
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  const h = mix32(lo, hi);
   return h ^ (h >>> 16);
 }
