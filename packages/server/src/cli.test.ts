@@ -15,9 +15,9 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function run(args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT });
+    const child = spawn(process.execPath, [...nodeFlags, BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -66,6 +66,16 @@ describe('skein command', () => {
     expect(r.stdout).toContain('SKEIN_MEM_MAX_SPANS');
     expect(r.stdout).toMatch(/--port <int>\s+\(env SKEIN_PORT, default 9411\)/);
     expect(r.stdout).toMatch(/--query-lookback .*default 86400000/);
+  });
+
+  it('refuses, in one line naming the Node.js it needs, to run where require() cannot load ES modules', async () => {
+    // Without the check, Fastify's dependencies fail to load with ERR_REQUIRE_ESM and a stack.
+    const r = await run(['serve', '--port', '0', '--storage', 'memory'], {}, ['--no-experimental-require-module']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('listening');
+    expect(r.stderr.trim()).toMatch(/^skein: Node\.js v\S+ has require\(\) of ES modules turned off .*20\.19 or newer/);
+    expect(r.stderr).not.toContain('ERR_REQUIRE_ESM');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('stops with a message naming the option when a value is bad', async () => {

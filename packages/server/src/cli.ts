@@ -1,3 +1,5 @@
+// First, so that an unsupported Node.js is told so before Fastify loads (see node-support).
+import './node-support.js';
 import { ConfigError, optionsHelp, resolveConfig } from './config.js';
 import { VERSION } from './observability/routes.js';
 import { createServer } from './server.js';

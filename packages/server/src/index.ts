@@ -1,3 +1,5 @@
+// First, so that an unsupported Node.js is told so before Fastify loads (see node-support).
+import './node-support.js';
 export { main } from './cli.js';
 export { buildApp, type AppParts } from './app.js';
 export {
@@ -20,6 +22,7 @@ export { HTTP_TRANSPORT, mediaType, registerHttpCollector } from './collector/ht
 export { inflate, registerRawBody } from './collector/raw-body.js';
 export { COLLECTOR_FACTORIES, type Collector, type CollectorFactory, type CollectorParts } from './collector/registry.js';
 export { SERVER_ERROR_CODES, ServerError } from './ingest/errors.js';
+export { NODE_UNSUPPORTED, nodeSupportProblem } from './node-support.js';
 export { IngestPipeline, type IngestPipelineOptions, type IngestResult } from './ingest/pipeline.js';
 export { CollectorSampler } from './ingest/sampler.js';
 export { SkeinMetrics, type DropReason, type RejectReason, type TransportMetrics } from './observability/metrics.js';
