@@ -20,6 +20,8 @@ export interface LoadSettings {
   connections: number;
   /** Added to the round number written into trace ids, so separate runs never repeat ids. */
   roundOffset: number;
+  /** Spans per second to send at most (requests are spaced out evenly); as fast as answered when absent. */
+  rate?: number;
 }
 
 /** What the generator measured. */
@@ -74,6 +76,11 @@ async function worker(deadline: number): Promise<void> {
   const post = (body: Buffer): Promise<number> => connection.post(target.pathname, settings.contentType, body);
   while (performance.now() < deadline) {
     const index = next++;
+    if (settings.rate !== undefined) {
+      const wait = started + (index * settings.spansPerBody * 1000) / settings.rate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (performance.now() >= deadline) break;
+    }
     const body = prepare(index);
     const start = performance.now();
     let status: number;

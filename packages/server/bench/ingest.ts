@@ -23,6 +23,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const PROFILE_DIR = join(tmpdir(), 'skein-bench-profiles');
 const SPANS_PER_BODY = 100;
 const BODY_COUNT = 500;
@@ -108,7 +109,7 @@ const dir = mkdtempSync(join(tmpdir(), 'skein-bench-'));
 const bodiesFile = join(dir, 'bodies.ndjson');
 writeFileSync(bodiesFile, bodies.join('\n'));
 const avgBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
-console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans, ${fmt(avgBytes)} bytes each; ${CONNECTIONS} connections, ${SECONDS} s`);
+console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans, ${fmt(avgBytes)} bytes each; ${CONNECTIONS} connections, ${SECONDS} s${RATE !== undefined ? `, paced at ${fmt(RATE)} spans/s` : ''}`);
 
 jsonParseRate(bodies, 1); // warm-up
 const parseBefore = jsonParseRate(bodies, 3);
@@ -123,6 +124,7 @@ const settings: LoadSettings = {
   seconds: 3,
   connections: CONNECTIONS,
   roundOffset: 0,
+  ...(RATE !== undefined ? { rate: RATE } : {}),
 };
 const warm = await runLoad(settings);
 const busyBefore = await ingestThreadBusy(url);
