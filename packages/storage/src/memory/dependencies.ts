@@ -2,6 +2,7 @@ import { DependencyLinker, mergeDependencyLinks } from '@skein/model';
 import type { DependencyLink, Span } from '@skein/model';
 import type { Packed } from './span-packer.js';
 import type { MemoryIndex } from './memory-index.js';
+import { LinkPacer } from './link-pacer.js';
 import type { Block } from './trace-entry.js';
 
 // Links are computed live from the stored spans. A block of 1,024 traces lying wholly inside the
@@ -19,11 +20,11 @@ function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, beg
   linker.putTrace(spans);
 }
 
-/** Traces linked per slice: for a query waiting on them, and ahead of queries (a shorter pause to ingest). */
+/** Traces linked per slice: for a query waiting on them, and at most ahead of queries. */
 const TRACES_PER_QUERY_SLICE = 128;
-const TRACES_PER_SLICE = 32;
-/** While spans keep arriving, linking ahead takes at most this share of the event loop. */
-const BUSY_SHARE = 0.1;
+const TRACES_PER_SLICE = 128;
+/** A slice ahead of queries ends once it has taken this long (ms): a short pause to ingest, and long enough for a timer to space out. */
+const AHEAD_SLICE_MS = 1;
 /** Ingest counts as ongoing this long after the last accept (ms). */
 const BUSY_MS = 50;
 
@@ -34,15 +35,21 @@ interface Linking {
   links: Promise<DependencyLink[]>;
 }
 
+const pacers = new WeakMap<MemoryIndex, LinkPacer>();
+
 /**
- * Resolves when the next slice may run: at the next turn of the event loop for a query, or when
- * the store is idle; while spans keep arriving, ahead-of-query linking waits so that it takes at
- * most BUSY_SHARE of the time (ingest comes first).
+ * Resolves when the next slice may run, given the last slice took sliceMs: at the next turn of
+ * the event loop for a query, or when the store is idle; while spans keep arriving, linking ahead
+ * waits so that it takes at most the share its LinkPacer allows (ingest comes first).
  */
 function pause(index: MemoryIndex, urgent: boolean, sliceMs: number): Promise<void> {
+  let pacer = pacers.get(index);
+  if (pacer === undefined) pacers.set(index, (pacer = new LinkPacer()));
+  const share = pacer.linked(sliceMs);
+  const wait = (sliceMs * (1 - share)) / share;
   return new Promise((resolve) => {
-    if (urgent || performance.now() - index.lastAcceptAt > BUSY_MS) setImmediate(resolve);
-    else setTimeout(resolve, Math.ceil((sliceMs * (1 - BUSY_SHARE)) / BUSY_SHARE)).unref();
+    if (urgent || performance.now() - index.lastAcceptAt > BUSY_MS || wait < 0.5) setImmediate(resolve);
+    else setTimeout(resolve, Math.round(wait)).unref();
   });
 }
 
@@ -61,8 +68,12 @@ async function linkBlock(
   let ord = Math.max(index.blockStart(id), index.firstLive);
   while (ord <= last) {
     const started = performance.now();
-    const stop = Math.min(last + 1, ord + (urgent() ? TRACES_PER_QUERY_SLICE : TRACES_PER_SLICE));
-    for (; ord < stop; ord++) putEntry(index, linker, ord, begin, end);
+    const ahead = !urgent();
+    const stop = Math.min(last + 1, ord + (ahead ? TRACES_PER_SLICE : TRACES_PER_QUERY_SLICE));
+    while (ord < stop) {
+      putEntry(index, linker, ord++, begin, end);
+      if (ahead && performance.now() - started >= AHEAD_SLICE_MS) break;
+    }
     if (ord > last) break;
     await pause(index, urgent(), performance.now() - started);
     if (giveUp()) return undefined;
@@ -99,6 +110,51 @@ function wholeBlockLinks(index: MemoryIndex, id: number, block: Block, urgent: b
   return state.links;
 }
 
+/** Links with the calls and errors of `minus` taken off (each of its links is in `from`, with counts at least as big). */
+function subtractLinks(from: readonly DependencyLink[], minus: readonly DependencyLink[]): DependencyLink[] {
+  const taken = new Map<string, DependencyLink>();
+  for (const l of minus) taken.set(`${l.parent}\u0000${l.child}`, l);
+  const out: DependencyLink[] = [];
+  for (const l of from) {
+    const t = taken.get(`${l.parent}\u0000${l.child}`);
+    const calls = l.callCount - (t?.callCount ?? 0);
+    if (calls <= 0) continue;
+    const errors = (l.errorCount ?? 0) - (t?.errorCount ?? 0);
+    out.push(errors > 0 ? { parent: l.parent, child: l.child, callCount: calls, errorCount: errors } : { parent: l.parent, child: l.child, callCount: calls });
+  }
+  return out;
+}
+
+/**
+ * Links of the traces of a block partly outside [begin, end]. Counts add up trace by trace, so
+ * when few of its traces are outside, they are the block's cached links less those few traces'
+ * links: a block holding a trace dated ahead of now (clock skew) no longer has all its traces
+ * linked again by every query for a window ending now. When many are outside, or the block
+ * changed while its links were computed, the traces inside are linked instead.
+ */
+async function straddlingBlockLinks(index: MemoryIndex, id: number, block: Block, begin: number, end: number): Promise<DependencyLink[]> {
+  const version = block.version;
+  const all = block.links ?? (await wholeBlockLinks(index, id, block, true));
+  if (block.version === version && index.blocks.get(id) === block) {
+    // From here on nothing awaits, so the traces are those the links were computed from.
+    const outside: number[] = [];
+    let dated = 0;
+    const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
+    for (let ord = Math.max(index.blockStart(id), index.firstLive); ord <= last; ord++) {
+      const e = index.entry(ord);
+      if (e === undefined || e.ts === 0) continue;
+      dated++;
+      if (e.ts < begin || e.ts > end) outside.push(ord);
+    }
+    if (outside.length * 4 <= dated) {
+      const linker = new DependencyLinker();
+      for (const ord of outside) putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      return subtractLinks(all, linker.link());
+    }
+  }
+  return (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
+}
+
 /**
  * Links of traces starting in [endTs - lookback, endTs] (epoch ms). A block lying wholly inside
  * the window uses its cached links, or computes and caches them unless it changed meanwhile.
@@ -113,7 +169,7 @@ export async function dependencyLinks(index: MemoryIndex, endTs: number, lookbac
     if (block.min >= begin && block.max <= end) {
       links = block.links ?? (await wholeBlockLinks(index, id, block, true));
     } else {
-      links = (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
+      links = await straddlingBlockLinks(index, id, block, begin, end);
     }
     for (const l of links) parts.push(l);
   }
