@@ -43,13 +43,17 @@ const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 
 /**
  * `count` bodies of `spansPerBody` spans each: whole fixture traces re-identified and
- * re-timed (ending at most an hour ago), cut into bodies as a reporter would batch them.
+ * re-timed (ending at most an hour ago), cut into bodies as a reporter would batch them. With
+ * `spread`, the later half of each trace's spans comes that many bodies after the first half
+ * (wrapping around), as when the services of a trace report on their own schedules.
  */
-export function makeBodies(count: number, spansPerBody: number, seed = 42): string[] {
+export function makeBodies(count: number, spansPerBody: number, seed = 42, spread = 0): string[] {
   const random = seededRandom(seed);
   const templates = loadTemplateTraces();
   const now = Date.now() * 1000;
   const spans: JsonSpan[] = [];
+  /** Per span: whether it is in the later half of its trace. */
+  const late: boolean[] = [];
   let seq = 0;
   // Each template contributes about the same number of spans (a 1,041-span trace is picked
   // 1/1041 as often as a one-span trace), so big traces do not dominate the mix.
@@ -75,6 +79,7 @@ export function makeBodies(count: number, spansPerBody: number, seed = 42): stri
     const first = Math.min(...template.map((s) => (typeof s.timestamp === 'number' ? s.timestamp : Infinity)));
     const shift = now - Math.floor(random() * 3_600_000_000) - (Number.isFinite(first) ? first : 0);
     const verb = VERBS[Math.floor(random() * VERBS.length)] ?? 'get';
+    const firstOfTrace = late.length;
     for (const s of template) {
       const copy: JsonSpan = { ...s, traceId, id: idOf(s.id) };
       if (s.parentId !== undefined) copy.parentId = idOf(s.parentId);
@@ -88,11 +93,20 @@ export function makeBodies(count: number, spansPerBody: number, seed = 42): stri
         region: REGIONS[seq % REGIONS.length] ?? 'us-east-1',
         'request.seq': String(seq++),
       };
+      late.push(late.length - firstOfTrace >= template.length / 2);
       spans.push(copy);
     }
   }
+  spans.length = late.length = count * spansPerBody;
+  let ordered = spans;
+  if (spread > 0) {
+    // Each later-half span moves spread bodies on (a stable sort by position, shifted ones after those already there).
+    const shift = spread * spansPerBody;
+    const at = spans.map((_, i) => (late[i] === true ? ((i + shift) % spans.length) + 0.5 : i));
+    ordered = spans.map((_, i) => i).sort((a, b) => (at[a] as number) - (at[b] as number)).map((i) => spans[i] as JsonSpan);
+  }
   const bodies: string[] = [];
-  for (let i = 0; i < count; i++) bodies.push(JSON.stringify(spans.slice(i * spansPerBody, (i + 1) * spansPerBody)));
+  for (let i = 0; i < count; i++) bodies.push(JSON.stringify(ordered.slice(i * spansPerBody, (i + 1) * spansPerBody)));
   return bodies;
 }
 

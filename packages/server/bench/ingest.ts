@@ -24,6 +24,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
+const SPREAD = Number(process.env.BENCH_SPREAD ?? 0);
 const PROFILE_DIR = join(tmpdir(), 'skein-bench-profiles');
 const SPANS_PER_BODY = 100;
 const BODY_COUNT = 500;
@@ -104,12 +105,12 @@ async function dependenciesAfterIngest(url: string): Promise<{ ms: number; links
   return { ms, links, healthP50: health[Math.floor(health.length / 2)] ?? 0, healthMax: health[health.length - 1] ?? 0 };
 }
 
-const bodies = makeBodies(BODY_COUNT, SPANS_PER_BODY);
+const bodies = makeBodies(BODY_COUNT, SPANS_PER_BODY, 42, SPREAD);
 const dir = mkdtempSync(join(tmpdir(), 'skein-bench-'));
 const bodiesFile = join(dir, 'bodies.ndjson');
 writeFileSync(bodiesFile, bodies.join('\n'));
 const avgBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
-console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans, ${fmt(avgBytes)} bytes each; ${CONNECTIONS} connections, ${SECONDS} s${RATE !== undefined ? `, paced at ${fmt(RATE)} spans/s` : ''}`);
+console.log(`bodies: ${BODY_COUNT} × ${SPANS_PER_BODY} spans, ${fmt(avgBytes)} bytes each; ${CONNECTIONS} connections, ${SECONDS} s${RATE !== undefined ? `, paced at ${fmt(RATE)} spans/s` : ''}${SPREAD > 0 ? `, traces' later halves ${SPREAD} bodies after their first` : ''}`);
 
 jsonParseRate(bodies, 1); // warm-up
 const parseBefore = jsonParseRate(bodies, 3);

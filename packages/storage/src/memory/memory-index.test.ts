@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Span } from '@skein/model';
 import { MemoryIndex } from './memory-index.js';
 
@@ -44,5 +44,42 @@ describe('MemoryIndex ordinals', () => {
     expect(searchTraces(index, { ...window, serviceName: 'svc', limit: 3 }, true).map((t) => t[0]?.traceId)).toEqual([hex(80), hex(79), hex(78)]);
     const links = await dependencyLinks(index, window.endTs, window.lookback);
     expect(links.map((l) => `${l.parent}>${l.child}:${l.callCount}`).sort()).toEqual(['caller>svc:60', 'svc>callee:240']);
+  });
+});
+
+describe('MemoryIndex linking ahead', () => {
+  const serverTrace = (n: number): Span[] =>
+    trace(n, 3).map((s, i) => ({ ...s, kind: i === 0 ? ('SERVER' as const) : ('CLIENT' as const), remoteEndpoint: { serviceName: i === 0 ? 'caller' : 'callee' } }));
+
+  it('links a block once it has been quiet, and again once quiet after a late span changed it', async () => {
+    const { linkAhead } = await import('./dependencies.js');
+    const index = new MemoryIndex(1_000_000, [], 4); // blocks of 16 traces
+    index.linkAhead = (id, block, done) => linkAhead(index, id, block, done);
+    index.linkQuietMs = 50;
+    for (let n = 0; n < 80; n++) index.accept(serverTrace(n)); // blocks 0-4, each linked once quiet
+    const block = index.blocks.get(1);
+    await vi.waitFor(() => expect(block?.links).toBeDefined(), { timeout: 5000, interval: 10 });
+    // A late span of trace 20 (block 1), from a service of its own.
+    index.accept([{ ...(serverTrace(20)[0] as Span), id: hex(999_999), parentId: hex(20 * 100 + 1), localEndpoint: { serviceName: 'late' }, remoteEndpoint: { serviceName: 'svc' }, kind: 'SERVER' }]);
+    expect(block?.links).toBeUndefined();
+    await vi.waitFor(() => expect(block?.links).toBeDefined(), { timeout: 5000, interval: 10 });
+    expect(block?.links?.map((l) => `${l.parent}>${l.child}:${l.callCount}`).sort()).toEqual(['caller>svc:16', 'svc>callee:32', 'svc>late:1']);
+  });
+
+  it('tries each version of a block once, however its linking ends', async () => {
+    const index = new MemoryIndex(1_000_000, [], 4);
+    const tried: number[] = [];
+    index.linkAhead = (id, _block, done) => {
+      tried.push(id);
+      setImmediate(done); // gives up without links, as when the block changed meanwhile
+    };
+    index.linkQuietMs = 20;
+    for (let n = 0; n < 80; n++) index.accept(serverTrace(n));
+    await new Promise((r) => setTimeout(r, 200));
+    // Blocks 0-4 once quiet, oldest first, once each: not again and again.
+    expect(tried).toEqual([0, 1, 2, 3, 4]);
+    index.accept([{ ...(serverTrace(20)[0] as Span), id: hex(999_999) }]); // block 1 changes: a new version
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tried).toEqual([0, 1, 2, 3, 4, 1]);
   });
 });

@@ -31,6 +31,12 @@ const BIG_TRACE = 256;
 /** Hashes kept in all by the duplicate-check sets of recent traces (a few MB). */
 const HASHES_KEPT = 1 << 18;
 const MAX_CHUNKS = 32;
+/**
+ * A block is linked ahead once none of its traces has changed for this long (ms), and again
+ * whenever a late span changed it since: services report a trace's spans on their own schedules,
+ * a second or more apart, and links computed before the last of them would be thrown away.
+ */
+const LINK_QUIET_MS = 1000;
 
 /** Whether '\n'-joined packed spans hold this packed span. */
 function holds(data: string, packed: string): boolean {
@@ -83,9 +89,12 @@ export class MemoryIndex {
   private evictedSinceSweep = 0;
   /** Computes and caches the links of a block a slice at a time, then calls done (set by the store). */
   linkAhead: ((id: number, block: Block, done: () => void) => void) | undefined = undefined;
-  /** Blocks waiting to be linked ahead, and whether one is being linked. */
-  private toLink: number[] = [];
+  /** Whether a block is being linked ahead. */
   private linking = false;
+  /** How long a block must stay unchanged before it is linked ahead (ms). */
+  linkQuietMs = LINK_QUIET_MS;
+  /** Set while a look for blocks to link ahead is due. */
+  private linkTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** Traces that hold a set of packed-span hashes (see isDuplicate), oldest set first, from hashedHead on. */
   private hashed: TraceEntry[] = [];
   private hashedHead = 0;
@@ -203,6 +212,7 @@ export class MemoryIndex {
     }
     while (this.spanCount > this.maxSpans && this.head < this.entries.length) this.evictOldest();
     if (this.evictedSinceSweep > 4096 && this.evictedSinceSweep > this.byId.size) this.sweep();
+    if (!this.linking) this.linkIn(this.linkQuietMs);
   }
 
   private add(b: PreparedBatch, i: number, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
@@ -234,6 +244,7 @@ export class MemoryIndex {
     const block = this.block(ord);
     block.links = undefined;
     block.version++;
+    block.changedAt = this.lastAcceptAt;
     const ts = b.times[i * 4] as number;
     const duration = b.times[i * 4 + 1] as number;
     if (ts === ts) {
@@ -295,30 +306,55 @@ export class MemoryIndex {
     return hashes;
   }
 
-  /**
-   * A new block begins: traces two blocks back rarely get more spans, so their duplicate-check
-   * sets go, and their dependency links are computed after this call returns, a slice of traces
-   * per turn of the event loop (so ingest never waits long), and cached once per block of 1,024
-   * traces: the first getDependencies over a long window finds them ready.
-   */
+  /** A new block begins: traces two blocks back rarely get more spans, so their duplicate-check sets go. */
   private blockStarts(): void {
     this.dropOldHashes();
-    const id = this.blockOf(this.nextOrd) - 2;
-    if (id < 0 || this.linkAhead === undefined) return;
-    this.toLink.push(id);
-    if (!this.linking) this.linkNext();
   }
 
-  /** Links the next waiting block ahead, one at a time. */
+  /**
+   * Links a quiet block ahead, then the next, one at a time: a slice of traces per turn of the
+   * event loop (so ingest never waits long), cached once per block of 1,024 traces, so that the
+   * first getDependencies over a long window finds them ready.
+   */
   private linkNext(): void {
-    for (let id = this.toLink.shift(); id !== undefined; id = this.toLink.shift()) {
-      const block = this.blocks.get(id);
-      if (block === undefined || block.links !== undefined || this.linkAhead === undefined) continue;
-      this.linking = true;
-      this.linkAhead(id, block, () => this.linkNext());
+    const id = this.quietBlock();
+    const block = id === undefined ? undefined : this.blocks.get(id);
+    if (id === undefined || block === undefined || this.linkAhead === undefined) {
+      this.linking = false;
       return;
     }
-    this.linking = false;
+    this.linking = true;
+    block.triedVersion = block.version;
+    this.linkAhead(id, block, () => this.linkNext());
+  }
+
+  /**
+   * The oldest block without links and not tried at its version that has been unchanged for
+   * linkQuietMs; when there is none yet, a look is set for when the first such one will be.
+   */
+  private quietBlock(): number | undefined {
+    // The oldest block is skipped once eviction has begun on it: it changes trace by trace.
+    const evicting = this.firstLive > this.blockStart(this.blockOf(this.firstLive)) ? this.blockOf(this.firstLive) : -1;
+    const now = performance.now();
+    let wait = Number.POSITIVE_INFINITY;
+    for (const [id, block] of this.blocks) {
+      if (id <= evicting || block.links !== undefined || block.linking !== undefined || block.triedVersion === block.version) continue;
+      const quiet = now - block.changedAt;
+      if (quiet >= this.linkQuietMs) return id;
+      wait = Math.min(wait, this.linkQuietMs - quiet);
+    }
+    if (wait !== Number.POSITIVE_INFINITY) this.linkIn(wait);
+    return undefined;
+  }
+
+  /** Looks for a block to link ahead in ms, unless a look is due already. */
+  private linkIn(ms: number): void {
+    if (this.linkTimer !== undefined || this.linkAhead === undefined) return;
+    this.linkTimer = setTimeout(() => {
+      this.linkTimer = undefined;
+      if (!this.linking) this.linkNext();
+    }, Math.ceil(ms));
+    this.linkTimer.unref();
   }
 
   /**
@@ -385,6 +421,7 @@ export class MemoryIndex {
     if (block !== undefined) {
       block.links = undefined;
       block.version++;
+      block.changedAt = this.lastAcceptAt;
       if (this.blockOf(e.ord + 1) !== id) this.blocks.delete(id); // last trace of its block
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
@@ -425,9 +462,10 @@ export class MemoryIndex {
     this.hashed = [];
     this.hashedHead = 0;
     this.hashTotal = 0;
-    this.toLink = [];
     this.linking = false;
     this.linkAhead = undefined;
+    clearTimeout(this.linkTimer);
+    this.linkTimer = undefined;
     this.spanCount = 0;
   }
 }

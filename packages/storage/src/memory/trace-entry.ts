@@ -46,6 +46,10 @@ export class Block {
   links: DependencyLink[] | undefined = undefined;
   /** Bumped whenever the block's traces change (links computed meanwhile are stale). */
   version = 0;
+  /** When the block's traces last changed (performance.now() of that accept). */
+  changedAt = 0;
+  /** The version linking ahead last started on (it tries a version once). */
+  triedVersion = -1;
   /** Links being computed, for the version they started at (others asking meanwhile wait for them). */
   linking: { version: number; urgent: boolean; links: Promise<DependencyLink[]> } | undefined = undefined;
 
