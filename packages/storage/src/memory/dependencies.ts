@@ -20,7 +20,7 @@ function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, beg
   linker.putTrace(spans);
 }
 
-/** Traces linked per slice: for a query waiting on them, and at most ahead of queries. */
+/** Traces linked per slice for a query waiting on them, and at most per slice ahead of queries. */
 const TRACES_PER_QUERY_SLICE = 128;
 const TRACES_PER_SLICE = 128;
 /** A slice ahead of queries ends once it has taken this long (ms): a short pause to ingest, and long enough for a timer to space out. */
@@ -85,7 +85,7 @@ async function linkBlock(
  * The links of all dated traces of a block, computed once whoever asks meanwhile (a query that
  * finds linking ahead under way speeds it up and waits for it), and cached unless the block
  * changed meanwhile. Linking ahead that nobody waits for gives up (links []) once the block
- * changes or is evicted: a query computes it when it needs it.
+ * changes or is evicted: the store links it ahead again once it is quiet, or a query does.
  */
 function wholeBlockLinks(index: MemoryIndex, id: number, block: Block, urgent: boolean): Promise<DependencyLink[]> {
   const version = block.version;
@@ -176,11 +176,7 @@ export async function dependencyLinks(index: MemoryIndex, endTs: number, lookbac
   return mergeDependencyLinks(parts);
 }
 
-/**
- * Computes and caches a block's links ahead of queries, in slices (see pause), then done().
- * Starts at the next turn of the event loop: it is called while a batch is being stored, whose
- * spans are not all in their traces yet.
- */
+/** Computes and caches a block's links ahead of queries, in slices (see pause), from the next turn of the event loop; then done(). */
 export function linkAhead(index: MemoryIndex, id: number, block: Block, done: () => void): void {
   setImmediate(() => {
     if (block.links !== undefined) return done();
