@@ -133,26 +133,32 @@ function subtractLinks(from: readonly DependencyLink[], minus: readonly Dependen
  * changed while its links were computed, the traces inside are linked instead.
  */
 async function straddlingBlockLinks(index: MemoryIndex, id: number, block: Block, begin: number, end: number): Promise<DependencyLink[]> {
-  const version = block.version;
-  const all = block.links ?? (await wholeBlockLinks(index, id, block, true));
-  if (block.version === version && index.blocks.get(id) === block) {
-    // From here on nothing awaits, so the traces are those the links were computed from.
-    const outside: number[] = [];
-    let dated = 0;
-    const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
-    for (let ord = Math.max(index.blockStart(id), index.firstLive); ord <= last; ord++) {
-      const e = index.entry(ord);
-      if (e === undefined || e.ts === 0) continue;
-      dated++;
-      if (e.ts < begin || e.ts > end) outside.push(ord);
-    }
-    if (outside.length * 4 <= dated) {
+  if (tracesOutside(index, id, begin, end) !== undefined) {
+    const version = block.version;
+    const all = block.links ?? (await wholeBlockLinks(index, id, block, true));
+    // Nothing awaits from here on: unchanged, the block holds the traces the links were computed from.
+    const outside = block.version === version && index.blocks.get(id) === block ? tracesOutside(index, id, begin, end) : undefined;
+    if (outside !== undefined) {
       const linker = new DependencyLinker();
       for (const ord of outside) putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
       return subtractLinks(all, linker.link());
     }
   }
   return (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
+}
+
+/** The ordinals of a block's dated traces starting outside [begin, end], or undefined when they are more than a quarter of its dated traces. */
+function tracesOutside(index: MemoryIndex, id: number, begin: number, end: number): number[] | undefined {
+  const outside: number[] = [];
+  let dated = 0;
+  const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
+  for (let ord = Math.max(index.blockStart(id), index.firstLive); ord <= last; ord++) {
+    const e = index.entry(ord);
+    if (e === undefined || e.ts === 0) continue;
+    dated++;
+    if (e.ts < begin || e.ts > end) outside.push(ord);
+  }
+  return outside.length * 4 <= dated ? outside : undefined;
 }
 
 /**
