@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DependencyLinker, linkDependencies, mergeDependencyLinks } from './dependency-linker.js';
+import { DependencyLinker, linkDependencies, mergeDependencyLinks, subtractDependencyLinks } from './dependency-linker.js';
 import type { DependencyLink, Span, SpanKind } from './span.js';
 
 function span(
@@ -226,5 +226,20 @@ describe('mergeDependencyLinks', () => {
   it('sums calls and errors per parent/child pair', () => {
     expect(mergeDependencyLinks([link('foo', 'bar', 2, 1), link('foo', 'bar', 2, 2), link('foo', 'foo', 1)]))
       .toEqual([link('foo', 'bar', 4, 3), link('foo', 'foo', 1)]);
+  });
+});
+
+describe('subtractDependencyLinks', () => {
+  it('takes calls and errors off per parent/child pair and drops pairs left with no calls', () => {
+    const all = [link('foo', 'bar', 4, 3), link('foo', 'foo', 1), link('bar', 'baz', 2, 1)];
+    expect(subtractDependencyLinks(all, [link('foo', 'bar', 1, 3), link('foo', 'foo', 1), link('bar', 'baz', 1)]))
+      .toEqual([link('foo', 'bar', 3), link('bar', 'baz', 1, 1)]);
+  });
+
+  it('gives what linking the rest gives', () => {
+    const rest = [TRACE];
+    const outside = [fixture('skew')];
+    const all = linkDependencies([...rest, ...outside]);
+    expect(sorted(subtractDependencyLinks(all, linkDependencies(outside)))).toEqual(sorted(linkDependencies(rest)));
   });
 });

@@ -298,3 +298,19 @@ export function mergeDependencyLinks(links: Iterable<DependencyLink>): Dependenc
   }
   return [...sums.values()].map(toLink);
 }
+
+/**
+ * Links less those of `minus` (links of some of the same traces): calls and errors per
+ * parent/child pair taken off, pairs left with no calls dropped.
+ */
+export function subtractDependencyLinks(from: Iterable<DependencyLink>, minus: Iterable<DependencyLink>): DependencyLink[] {
+  const taken = new Map<string, DependencyLink>();
+  for (const l of minus) taken.set(`${l.parent}\u0000${l.child}`, l);
+  const out: DependencyLink[] = [];
+  for (const l of from) {
+    const t = taken.get(`${l.parent}\u0000${l.child}`);
+    const calls = l.callCount - (t?.callCount ?? 0);
+    if (calls > 0) out.push(toLink({ parent: l.parent, child: l.child, calls, errors: (l.errorCount ?? 0) - (t?.errorCount ?? 0) }));
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ export { normalizeTags, setTag } from './tags.js';
 export { isIpv4, parseIp } from './ip.js';
 export { isRecord, micros, typeError, typeName, wholeNumber } from './fields.js';
 export type { ParsedIp } from './ip.js';
-export { DependencyLinker, linkDependencies, mergeDependencyLinks } from './dependency-linker.js';
+export { DependencyLinker, linkDependencies, mergeDependencyLinks, subtractDependencyLinks } from './dependency-linker.js';
 export {
   adjustForSkew, buildSpanTree, cleanSpanForView, compareTraces, correctClockSkewInPlace, criticalPath, getClockSkew,
   isErrorSpan, mergeSharedSpans, mergeSpanPieces, normalizeTraceIdForView, revealNode, sameHost, serviceOf,

@@ -1,4 +1,4 @@
-import { DependencyLinker, mergeDependencyLinks } from '@skein/model';
+import { DependencyLinker, mergeDependencyLinks, subtractDependencyLinks } from '@skein/model';
 import type { DependencyLink, Span } from '@skein/model';
 import type { Packed } from './span-packer.js';
 import type { MemoryIndex } from './memory-index.js';
@@ -20,8 +20,12 @@ function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, beg
   linker.putTrace(spans);
 }
 
-/** Traces linked per slice for a query waiting on them, and at most per slice ahead of queries. */
-const TRACES_PER_QUERY_SLICE = 128;
+/** The first and last ordinals of a block's traces still stored (first > last when none). */
+function liveOrds(index: MemoryIndex, id: number): [number, number] {
+  return [Math.max(index.blockStart(id), index.firstLive), Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1)];
+}
+
+/** Traces linked per slice (for a query waiting on them; at most, ahead of queries). */
 const TRACES_PER_SLICE = 128;
 /** A slice ahead of queries ends once it has taken this long (ms): a short pause to ingest, and long enough for a timer to space out. */
 const AHEAD_SLICE_MS = 1;
@@ -64,12 +68,12 @@ async function linkBlock(
   urgent: () => boolean, giveUp: () => boolean = () => false,
 ): Promise<DependencyLinker | undefined> {
   const linker = new DependencyLinker();
-  const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
-  let ord = Math.max(index.blockStart(id), index.firstLive);
+  const [first, last] = liveOrds(index, id);
+  let ord = first;
   while (ord <= last) {
     const started = performance.now();
     const ahead = !urgent();
-    const stop = Math.min(last + 1, ord + (ahead ? TRACES_PER_SLICE : TRACES_PER_QUERY_SLICE));
+    const stop = Math.min(last + 1, ord + TRACES_PER_SLICE);
     while (ord < stop) {
       putEntry(index, linker, ord++, begin, end);
       if (ahead && performance.now() - started >= AHEAD_SLICE_MS) break;
@@ -110,21 +114,6 @@ function wholeBlockLinks(index: MemoryIndex, id: number, block: Block, urgent: b
   return state.links;
 }
 
-/** Links with the calls and errors of `minus` taken off (each of its links is in `from`, with counts at least as big). */
-function subtractLinks(from: readonly DependencyLink[], minus: readonly DependencyLink[]): DependencyLink[] {
-  const taken = new Map<string, DependencyLink>();
-  for (const l of minus) taken.set(`${l.parent}\u0000${l.child}`, l);
-  const out: DependencyLink[] = [];
-  for (const l of from) {
-    const t = taken.get(`${l.parent}\u0000${l.child}`);
-    const calls = l.callCount - (t?.callCount ?? 0);
-    if (calls <= 0) continue;
-    const errors = (l.errorCount ?? 0) - (t?.errorCount ?? 0);
-    out.push(errors > 0 ? { parent: l.parent, child: l.child, callCount: calls, errorCount: errors } : { parent: l.parent, child: l.child, callCount: calls });
-  }
-  return out;
-}
-
 /**
  * Links of the traces of a block partly outside [begin, end]. Counts add up trace by trace, so
  * when few of its traces are outside, they are the block's cached links less those few traces'
@@ -141,7 +130,7 @@ async function straddlingBlockLinks(index: MemoryIndex, id: number, block: Block
     if (outside !== undefined) {
       const linker = new DependencyLinker();
       for (const ord of outside) putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-      return subtractLinks(all, linker.link());
+      return subtractDependencyLinks(all, linker.link());
     }
   }
   return (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
@@ -151,8 +140,8 @@ async function straddlingBlockLinks(index: MemoryIndex, id: number, block: Block
 function tracesOutside(index: MemoryIndex, id: number, begin: number, end: number): number[] | undefined {
   const outside: number[] = [];
   let dated = 0;
-  const last = Math.min(index.blockStart(id + 1) - 1, index.nextOrd - 1);
-  for (let ord = Math.max(index.blockStart(id), index.firstLive); ord <= last; ord++) {
+  const [first, last] = liveOrds(index, id);
+  for (let ord = first; ord <= last; ord++) {
     const e = index.entry(ord);
     if (e === undefined || e.ts === 0) continue;
     dated++;
