@@ -2,7 +2,6 @@ import { DependencyLinker, mergeDependencyLinks, subtractDependencyLinks } from 
 import type { DependencyLink, Span } from '@skein/model';
 import type { Packed } from './span-packer.js';
 import type { MemoryIndex } from './memory-index.js';
-import { LinkPacer } from './link-pacer.js';
 import type { Block } from './trace-entry.js';
 
 // Links are computed live from the stored spans. A block of 1,024 traces lying wholly inside the
@@ -39,17 +38,13 @@ interface Linking {
   links: Promise<DependencyLink[]>;
 }
 
-const pacers = new WeakMap<MemoryIndex, LinkPacer>();
-
 /**
  * Resolves when the next slice may run, given the last slice took sliceMs: at the next turn of
  * the event loop for a query, or when the store is idle; while spans keep arriving, linking ahead
- * waits so that it takes at most the share its LinkPacer allows (ingest comes first).
+ * waits so that it takes at most the share the index's LinkPacer allows (ingest comes first).
  */
 function pause(index: MemoryIndex, urgent: boolean, sliceMs: number): Promise<void> {
-  let pacer = pacers.get(index);
-  if (pacer === undefined) pacers.set(index, (pacer = new LinkPacer()));
-  const share = pacer.linked(sliceMs);
+  const share = index.linkPacer.linked(sliceMs);
   const wait = (sliceMs * (1 - share)) / share;
   return new Promise((resolve) => {
     if (urgent || performance.now() - index.lastAcceptAt > BUSY_MS || wait < 0.5) setImmediate(resolve);
@@ -122,16 +117,18 @@ function wholeBlockLinks(index: MemoryIndex, id: number, block: Block, urgent: b
  * changed while its links were computed, the traces inside are linked instead.
  */
 async function straddlingBlockLinks(index: MemoryIndex, id: number, block: Block, begin: number, end: number): Promise<DependencyLink[]> {
-  if (tracesOutside(index, id, begin, end) !== undefined) {
+  let outside = tracesOutside(index, id, begin, end);
+  let all = block.links;
+  if (outside !== undefined && all === undefined) {
     const version = block.version;
-    const all = block.links ?? (await wholeBlockLinks(index, id, block, true));
-    // Nothing awaits from here on: unchanged, the block holds the traces the links were computed from.
-    const outside = block.version === version && index.blocks.get(id) === block ? tracesOutside(index, id, begin, end) : undefined;
-    if (outside !== undefined) {
-      const linker = new DependencyLinker();
-      for (const ord of outside) putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-      return subtractDependencyLinks(all, linker.link());
-    }
+    all = await wholeBlockLinks(index, id, block, true);
+    // The block may have changed while its links were computed: then the traces outside are counted again.
+    outside = block.version === version && index.blocks.get(id) === block ? tracesOutside(index, id, begin, end) : undefined;
+  }
+  if (outside !== undefined && all !== undefined) {
+    const linker = new DependencyLinker();
+    for (const ord of outside) putEntry(index, linker, ord, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    return subtractDependencyLinks(all, linker.link());
   }
   return (await linkBlock(index, id, begin, end, () => true))?.link() ?? [];
 }

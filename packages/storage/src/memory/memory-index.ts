@@ -3,6 +3,7 @@ import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanH
 import { batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
+import { LinkPacer } from './link-pacer.js';
 import { SpanPacker } from './span-packer.js';
 import { TermIndex } from './term-index.js';
 import { TraceTable } from './trace-table.js';
@@ -91,6 +92,8 @@ export class MemoryIndex {
   linkAhead: ((id: number, block: Block, done: () => void) => void) | undefined = undefined;
   /** Whether a block is being linked ahead. */
   private linking = false;
+  /** How much of the event loop linking ahead may take while spans keep coming. */
+  readonly linkPacer = new LinkPacer();
   /** How long a block must stay unchanged before it is linked ahead (ms). */
   linkQuietMs = LINK_QUIET_MS;
   /** Set while a look for blocks to link ahead is due. */
