@@ -7,6 +7,7 @@
  * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (16: a collector serves many reporting services at once), BENCH_PROFILE=1 writes a
  * CPU profile of the server to $TMPDIR/skein-bench-profiles (open it in Chrome DevTools).
  */
+import { appendFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ function jsonParseRate(bodies: readonly string[], seconds: number): number {
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const args = [
     ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
+    ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== ''),
     join(ROOT, 'packages/server/bin/skein.js'),
     'serve',
     '--port=0',
@@ -57,6 +59,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      if (process.env.BENCH_SERVER_LOG !== undefined) appendFileSync(process.env.BENCH_SERVER_LOG, chunk);
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1] !== undefined) resolve({ child, url: m[1] });
     });
