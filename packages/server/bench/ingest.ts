@@ -5,11 +5,12 @@
  * for both and their ratio, and checks the store holds exactly the spans answered 202.
  *
  * Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (16: a collector serves many reporting services at once), BENCH_PROFILE=1 writes a
- * CPU profile of the server to $TMPDIR/skein-bench-profiles (open it in Chrome DevTools).
+ * CPU profile of the server to $TMPDIR/skein-bench-profiles (open it in Chrome DevTools),
+ * BENCH_SERVER_FLAGS adds node flags for the server (space-separated) and BENCH_SERVER_LOG names a
+ * file the server's output is appended to.
  */
-import { appendFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
