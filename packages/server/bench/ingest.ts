@@ -27,6 +27,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const SPREAD = Number(process.env.BENCH_SPREAD ?? 0);
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
+const SERVER_LOG = process.env.BENCH_SERVER_LOG;
 const PROFILE_DIR = join(tmpdir(), 'skein-bench-profiles');
 const SPANS_PER_BODY = 100;
 const BODY_COUNT = 500;
@@ -45,7 +47,7 @@ function jsonParseRate(bodies: readonly string[], seconds: number): number {
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const args = [
     ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
-    ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== ''),
+    ...SERVER_FLAGS,
     join(ROOT, 'packages/server/bin/skein.js'),
     'serve',
     '--port=0',
@@ -60,7 +62,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (process.env.BENCH_SERVER_LOG !== undefined) appendFileSync(process.env.BENCH_SERVER_LOG, chunk);
+      if (SERVER_LOG !== undefined) appendFileSync(SERVER_LOG, chunk);
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1] !== undefined) resolve({ child, url: m[1] });
     });

@@ -223,7 +223,8 @@ export class MemoryIndex {
     // Spans of one trace usually come together: skip the id lookup for a run of them.
     let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(traceId);
     if (e === undefined) {
-      if (this.nextOrd % this.blockSize === 0) this.blockStarts();
+      // A new block begins: traces two blocks back rarely get more spans, so their duplicate-check sets may go.
+      if (this.nextOrd % this.blockSize === 0) this.dropOldHashes();
       e = new TraceEntry(this.nextOrd, traceId, b.times[i * 4 + 3] as number);
       this.entries.push(e);
       this.byId.add(e);
@@ -245,9 +246,7 @@ export class MemoryIndex {
     if (traceId !== e.traceId) e.flags |= MIXED_IDS;
     const ord = e.ord;
     const block = this.block(ord);
-    block.links = undefined;
-    block.version++;
-    block.changedAt = this.lastAcceptAt;
+    block.changed(this.lastAcceptAt);
     const ts = b.times[i * 4] as number;
     const duration = b.times[i * 4 + 1] as number;
     if (ts === ts) {
@@ -307,11 +306,6 @@ export class MemoryIndex {
     this.hashed.push(e);
     this.hashTotal += hashes.size;
     return hashes;
-  }
-
-  /** A new block begins: traces two blocks back rarely get more spans, so their duplicate-check sets go. */
-  private blockStarts(): void {
-    this.dropOldHashes();
   }
 
   /**
@@ -422,9 +416,7 @@ export class MemoryIndex {
     const id = this.blockOf(e.ord);
     const block = this.blocks.get(id);
     if (block !== undefined) {
-      block.links = undefined;
-      block.version++;
-      block.changedAt = this.lastAcceptAt;
+      block.changed(this.lastAcceptAt);
       if (this.blockOf(e.ord + 1) !== id) this.blocks.delete(id); // last trace of its block
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {

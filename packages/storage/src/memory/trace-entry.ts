@@ -53,6 +53,13 @@ export class Block {
   /** Links being computed, for the version they started at (others asking meanwhile wait for them). */
   linking: { version: number; urgent: boolean; links: Promise<DependencyLink[]> } | undefined = undefined;
 
+  /** Records that the block's traces changed at `at` (performance.now()): cached links go stale. */
+  changed(at: number): void {
+    this.links = undefined;
+    this.version++;
+    this.changedAt = at;
+  }
+
   /** Widens the bounds to include ts (µs). Bounds only grow, so they stay safe as traces change. */
   include(ts: number): void {
     if (ts < this.min) this.min = ts;
