@@ -38,6 +38,19 @@ describe('TermIndex', () => {
     expect(index.get(2 ** 30 - 1, 0) ?? []).toEqual([...(reference.get(2 ** 30 - 1) ?? [])]);
   });
 
+  it('tells apart hashes that share a bucket (the same high bits), in sealed runs and the open one', () => {
+    const index = new TermIndex();
+    const a = 5 << 15, b = (5 << 15) | 1, c = (5 << 15) | 0x7fff;
+    for (let o = 0; o < 70_000; o++) index.add(o % 3 === 0 ? a : o % 3 === 1 ? b : c, o); // seals one run, leaves an open one
+    for (const [h, r] of [[a, 0], [b, 1], [c, 2]] as const) {
+      const got = index.get(h, 0) ?? [];
+      expect(got.length).toBe(Math.ceil((70_000 - r) / 3));
+      expect(got.every((o) => o % 3 === r)).toBe(true);
+    }
+    expect(index.get((5 << 15) | 2, 0)).toBeUndefined();
+    expect(index.get(6 << 15, 0)).toBeUndefined();
+  });
+
   it('drops duplicate pairs and runs that hold only evicted ordinals', () => {
     const index = new TermIndex();
     for (let i = 0; i < 10; i++) index.add(7, 3);

@@ -1,15 +1,16 @@
 // The annotationQuery term index: term hash → ordinals of the traces holding the term. A global
 // Map of posting lists cost one lookup in a multi-million-entry map per term per span, which led
 // the ingest profile. Here adding a term is two array pushes: pairs collect in an open run, which
-// is sealed (radix-sorted by hash, adjacent duplicates dropped) once full. A lookup binary-searches
-// every sealed run and scans the open one: a few hundred runs per million spans.
+// is sealed (grouped by the hash's high bits, adjacent duplicates dropped) once full. A lookup
+// binary-searches every sealed run for its bucket and scans the open one: a few hundred runs per
+// million spans.
 
 /** Pairs per run. */
 const RUN_PAIRS = 1 << 16;
 /** Ordinals in a run are kept relative to its smallest, in this many bits. */
 const MAX_SPREAD = 2 ** 30;
 
-/** A sealed run: pairs sorted by hash, ordinals as offsets from base (16 bits when they fit, as they nearly always do). */
+/** A sealed run: pairs sorted by bucket (see bucketSort), ordinals as offsets from base (16 bits when they fit, as they nearly always do). */
 interface Run {
   hashes: Int32Array;
   offsets: Int32Array | Uint16Array;
@@ -17,36 +18,35 @@ interface Run {
   maxOrd: number;
 }
 
+/** Bits of a term hash (30 in all) that pick its bucket: the high 15. */
+const BUCKET_SHIFT = 15;
+
 /**
- * Sorts parallel arrays by key (non-negative 30-bit integers), stably, in place: LSD radix, two
- * 15-bit passes through the scratch arrays (an even number of passes ends back in keys and values).
+ * Groups parallel arrays by bucket (a key's high 15 bits), stably, into the scratch arrays: one
+ * counting pass and one scatter. Within a bucket pairs stay in the order they were added, so a
+ * lookup scans its hash's bucket, a handful of pairs; a second pass to sort by the low bits as
+ * well cost as much again and left lookups no faster.
  */
-function radixSort(keys: Int32Array, values: Int32Array, n: number, scratch: Scratch): void {
-  let k: Int32Array = keys, v: Int32Array = values;
-  let k2: Int32Array = scratch.keys, v2: Int32Array = scratch.values;
-  const count = scratch.count;
-  for (let shift = 0; shift < 30; shift += 15) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) {
-      const bucket = ((k[i] as number) >>> shift) & 0x7fff;
-      count[bucket] = (count[bucket] as number) + 1;
-    }
-    let sum = 0;
-    for (let b = 0; b < count.length; b++) {
-      const c = count[b] as number;
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const key = k[i] as number;
-      const bucket = (key >>> shift) & 0x7fff;
-      const at = count[bucket] as number;
-      count[bucket] = at + 1;
-      k2[at] = key;
-      v2[at] = v[i] as number;
-    }
-    [k, k2] = [k2, k];
-    [v, v2] = [v2, v];
+function bucketSort(keys: Int32Array, values: Int32Array, n: number, scratch: Scratch): void {
+  const count = scratch.count, k2 = scratch.keys, v2 = scratch.values;
+  count.fill(0);
+  for (let i = 0; i < n; i++) {
+    const bucket = (keys[i] as number) >>> BUCKET_SHIFT;
+    count[bucket] = (count[bucket] as number) + 1;
+  }
+  let sum = 0;
+  for (let b = 0; b < count.length; b++) {
+    const c = count[b] as number;
+    count[b] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as number;
+    const bucket = key >>> BUCKET_SHIFT;
+    const at = count[bucket] as number;
+    count[bucket] = at + 1;
+    k2[at] = key;
+    v2[at] = values[i] as number;
   }
 }
 
@@ -57,12 +57,12 @@ interface Scratch {
   count: Int32Array;
 }
 
-/** Index of the first element of a sorted Int32Array that is >= x. */
-function lowerBound32(a: Int32Array, x: number): number {
+/** Index of the first hash of a bucket-sorted Int32Array whose bucket is >= bucket. */
+function bucketStart(a: Int32Array, bucket: number): number {
   let lo = 0, hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
+    if ((a[mid] as number) >>> BUCKET_SHIFT < bucket) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -103,17 +103,21 @@ export class TermIndex {
     if (this.n === RUN_PAIRS) this.seal();
   }
 
-  /** Sorts the open run by hash, drops duplicate pairs, and keeps it as a sealed run. */
+  /** Groups the open run by bucket, drops repeated pairs, and keeps it as a sealed run. */
   private seal(): void {
     const n = this.n;
     if (n === 0) return;
     const hashes = this.hashes, offsets = this.offsets;
-    radixSort(hashes, offsets, n, (this.scratch ??= { keys: new Int32Array(RUN_PAIRS), values: new Int32Array(RUN_PAIRS), count: new Int32Array(1 << 15) }));
-    // Rebase so offsets from base (possibly the ordinal of a later, larger first pair) are >= 0.
+    const scratch = (this.scratch ??= { keys: new Int32Array(RUN_PAIRS), values: new Int32Array(RUN_PAIRS), count: new Int32Array(1 << (30 - BUCKET_SHIFT)) });
+    bucketSort(hashes, offsets, n, scratch);
+    // Back into the open run's arrays, rebased so offsets from base (possibly the ordinal of a
+    // later, larger first pair) are >= 0, without a pair equal to the one before it (the same
+    // term of spans of one trace, which arrive together).
+    const sortedHashes = scratch.keys, sortedOffsets = scratch.values;
     const shift = this.base - this.minOrd;
     let m = 0;
     for (let i = 0; i < n; i++) {
-      const h = hashes[i] as number, o = (offsets[i] as number) + shift;
+      const h = sortedHashes[i] as number, o = (sortedOffsets[i] as number) + shift;
       if (m > 0 && hashes[m - 1] === h && offsets[m - 1] === o) continue;
       hashes[m] = h;
       offsets[m] = o;
@@ -130,7 +134,9 @@ export class TermIndex {
     const out: number[] = [];
     for (const r of this.runs) {
       if (r.maxOrd < firstLive) continue;
-      for (let i = lowerBound32(r.hashes, hash); i < r.hashes.length && r.hashes[i] === hash; i++) {
+      const bucket = hash >>> BUCKET_SHIFT, hashes = r.hashes;
+      for (let i = bucketStart(hashes, bucket); i < hashes.length && (hashes[i] as number) >>> BUCKET_SHIFT === bucket; i++) {
+        if (hashes[i] !== hash) continue;
         const ord = r.base + (r.offsets[i] as number);
         if (ord >= firstLive) out.push(ord);
       }
