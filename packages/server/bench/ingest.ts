@@ -18,7 +18,7 @@ import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import { makeBodies } from './ingest-data.js';
 import type { LoadResult, LoadSettings } from './ingest-load.js';
 import { processCpu } from './cpu-usage.js';
-import { busyShare, ingestThreadBusy, metricValue } from './server-metrics.js';
+import { busyShare, gcBetween, gcPauses, ingestThreadBusy, metricValue } from './server-metrics.js';
 import { stageRates } from './stage-rates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -135,10 +135,12 @@ const settings: LoadSettings = {
 };
 const warm = await runLoad(settings);
 const busyBefore = await ingestThreadBusy(url);
+const gcBefore = await gcPauses(url);
 const serverCpuBefore = processCpu(child.pid);
 const load = await runLoad({ ...settings, seconds: SECONDS, roundOffset: 0x800000 });
 const serverCpuAfter = processCpu(child.pid);
 const busyAfter = await ingestThreadBusy(url);
+const gcAfter = await gcPauses(url);
 const stored = await metricValue(url, 'skein_storage_spans_stored_total');
 const deps = await dependenciesAfterIngest(url);
 let tracesFound = 0;
@@ -174,6 +176,9 @@ if (serverCpuBefore !== undefined && serverCpuAfter !== undefined && load.spansA
   console.log(`CPU per stored span: server ${server.toFixed(1)} µs (event loop ${main.toFixed(1)}, other threads ${(server - main).toFixed(1)}: ingest thread, GC, I/O), load generator ${loader.toFixed(1)} µs; JSON.parse alone ${parseCost.toFixed(1)} µs`);
   console.log(`  = ${((server + loader) / parseCost).toFixed(1)} × JSON.parse in all (server ${(server / parseCost).toFixed(1)} ×); the ratio target allows ${(cores / 0.35).toFixed(1)} × on ${cores} cores, busy ${Math.round(load.machineBusy * 100)} % while the load ran`);
 }
+// GC pauses stop the event loop (parallel scavenges use other cores too): less noisy than spans/s
+// on a shared machine, so a change to what the store keeps on the heap shows here first.
+console.log(`event-loop GC pauses while the load ran: ${gcBetween(gcBefore, gcAfter, load.spansAccepted)}`);
 console.log(`first /api/v2/dependencies after the run: ${fmt(deps.ms)} ms (${deps.links} links); /health meanwhile p50 ${deps.healthP50.toFixed(1)} ms, max ${fmt(deps.healthMax)} ms`);
 console.log(`answers: ${JSON.stringify(load.byStatus)}; server exit code on SIGTERM: ${exitCode}`);
 const ok = stored === expected && traceFound && exitCode === 0;
