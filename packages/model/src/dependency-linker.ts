@@ -254,6 +254,12 @@ export class DependencyLinker {
     this.add(parent, child, error);
   }
 
+  /** Counts one call from parent to child (with an error or not), as a trace put here would. */
+  putLink(parent: string, child: string, error: boolean): this {
+    this.add(parent, child, error);
+    return this;
+  }
+
   private add(parent: string, child: string, error: boolean): void {
     let children = this.byParent.get(parent);
     if (children === undefined) this.byParent.set(parent, (children = new Map()));

@@ -180,15 +180,16 @@ describe('InMemoryStorage', () => {
   it('links a block once for queries asked while it is being linked', async () => {
     const store = new InMemoryStorage();
     await thousandTraces(store);
-    const putTrace = vi.spyOn(DependencyLinker.prototype, 'putTrace');
+    // Traces are linked from their link records, which count each call with putLink.
+    const putLink = vi.spyOn(DependencyLinker.prototype, 'putLink');
     try {
       const day = [NOW + 3_600_000, 7_200_000] as const;
       const [a, b] = await Promise.all([store.getDependencies(...day), store.getDependencies(...day)]);
       expect(b).toEqual(a);
       expect(a.length).toBe(1000);
-      expect(putTrace).toHaveBeenCalledTimes(1000); // each trace once, not once per query
+      expect(putLink).toHaveBeenCalledTimes(2000); // each trace's two leaf clients once, not once per query
     } finally {
-      putTrace.mockRestore();
+      putLink.mockRestore();
     }
   });
 

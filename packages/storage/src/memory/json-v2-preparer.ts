@@ -4,7 +4,7 @@ import { ByteCache, byteHash } from './byte-cache.js';
 import { CLIENT, CONSUMER, JsonSpanReader, SERVER, growInt, sameAs, sameBytes } from './json-span-reader.js';
 import { PackedWriter } from './packed-writer.js';
 import { bareHash, hash32, keyHash, keyHashBytes, pairHash, pairHashBytes, qualifiedHash } from './posting-list.js';
-import { windowBase } from './prepared-batch.js';
+import { linkFlags, windowBase } from './prepared-batch.js';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
 import type { SpanPacker } from './span-packer.js';
 
@@ -83,6 +83,8 @@ export class JsonV2Preparer {
   private valueHash = 0;
   private valueText: string | undefined;
   private readonly tagRefs: (number | string)[] = [];
+  /** Whether the span's tags, as tagTerms read them, hold an "error" key. */
+  private errorTag = false;
   private readonly annRefs: (number | string)[] = [];
 
   constructor(private readonly packer: SpanPacker, private readonly settings: PrepareSettings) {}
@@ -113,7 +115,7 @@ export class JsonV2Preparer {
     if (!r.begin(body)) return undefined;
     const cap = Math.max(8, (body.length / 256) | 0);
     const batch: PreparedBatch = {
-      count: 0, traceIds: [], packed: [], labels: new Int32Array(cap * 3), strings: [], times: new Float64Array(cap * 4),
+      count: 0, traceIds: [], packed: [], labels: new Int32Array(cap * 3), strings: [], locals: new Int32Array(cap), times: new Float64Array(cap * 4),
       terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
     };
     let t = 0;
@@ -138,6 +140,7 @@ export class JsonV2Preparer {
     this.received = read;
     batch.count = i;
     batch.labels = batch.labels.slice(0, i * 3);
+    batch.locals = batch.locals.slice(0, i);
     batch.times = batch.times.slice(0, i * 4);
     batch.termEnds = batch.termEnds.slice(0, i);
     batch.terms = batch.terms.slice(0, t);
@@ -174,6 +177,7 @@ export class JsonV2Preparer {
       if (typeof localRef === 'number' && localRef !== 0) this.remember(r.localS, r.localE, localRef, localEndpoint as Endpoint);
     }
     labels[i * 3 + 1] = this.service === '' ? 0 : typeof localRef === 'number' ? localRef : -batch.strings.push(this.service);
+    batch.locals[i] = typeof localRef === 'number' ? localRef : -1;
     const remoteRef = this.remoteRef();
     labels[i * 3 + 2] = this.remoteService === '' ? 0
       : typeof remoteRef === 'number' ? remoteRef : -batch.strings.push(this.remoteService);
@@ -182,7 +186,7 @@ export class JsonV2Preparer {
     const times = batch.times;
     times[i * 4] = ts > 0 ? ts : Number.NaN;
     times[i * 4 + 1] = r.duration > 0 ? r.duration : Number.NaN;
-    times[i * 4 + 2] = r.parentS >= 0 ? 1 : 0;
+    times[i * 4 + 2] = linkFlags(r.parentS >= 0, r.shared && r.kind !== CLIENT, this.errorTag, r.kind);
     times[i * 4 + 3] = ts > 0 || r.annCount > 0 ? base : Number.NaN;
     batch.packed.push(this.packed(base, typeof name === 'number' ? name : json(this.nameText), localRef, remoteRef));
     return t;
@@ -193,10 +197,12 @@ export class JsonV2Preparer {
     const r = this.r, ranges = r.tagRanges, order = r.tagOrder, refs = this.tagRefs, terms = batch.terms;
     const keys = this.settings.autocompleteKeys;
     const qualified = this.service !== '', qualifier = this.qualifier;
+    this.errorTag = false;
     for (let j = 0; j < r.tagCount; j++) {
       const x = (order[j] as number) * 5;
       const vs = ranges[x + 2] as number, ve = ranges[x + 3] as number;
       const key = this.tagKey(ranges[x] as number, ranges[x + 1] as number, j);
+      if (key.text === 'error') this.errorTag = true;
       const bare = bareHash(key.hash);
       terms[t++] = bare;
       if (qualified) terms[t++] = qualifiedHash(bare, qualifier);
@@ -437,6 +443,7 @@ export class JsonV2Preparer {
 function grow(batch: PreparedBatch): void {
   const n = batch.termEnds.length * 2;
   batch.labels = growInt(batch.labels, n * 3);
+  batch.locals = growInt(batch.locals, n);
   const times = new Float64Array(n * 4);
   times.set(batch.times);
   batch.times = times;

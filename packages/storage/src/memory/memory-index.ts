@@ -1,12 +1,12 @@
 import type { Span } from '@skein/model';
 import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanHash, sweepPostings, termHash } from './posting-list.js';
-import { batchLabel, prepareBatch } from './prepared-batch.js';
+import { HAS_PARENT, batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { Postings } from './posting-list.js';
 import { LinkPacer } from './link-pacer.js';
 import { SpanPacker } from './span-packer.js';
 import { TermIndex } from './term-index.js';
-import { TraceTable } from './trace-table.js';
+import { TraceTable, hexWord } from './trace-table.js';
 import type { Packed } from './span-packer.js';
 import { BLOCK_BITS, Block, HAS_ROOT, MIXED_IDS, TraceEntry } from './trace-entry.js';
 
@@ -103,6 +103,13 @@ export class MemoryIndex {
   private hashedHead = 0;
   /** Hashes held by those sets in all. */
   private hashTotal = 0;
+  /** Service names by the number link records know them by (index 0: none). */
+  readonly linkNames: string[] = [''];
+  private readonly linkIds = new Map<string, number>();
+  private lastLinkName = '';
+  private lastLinkId = 0;
+  /** The local service of the span index() indexed last. */
+  private lastService = '';
 
   constructor(
     readonly maxSpans: number,
@@ -250,7 +257,7 @@ export class MemoryIndex {
     const ts = b.times[i * 4] as number;
     const duration = b.times[i * 4 + 1] as number;
     if (ts === ts) {
-      if (b.times[i * 4 + 2] === 0) {
+      if (((b.times[i * 4 + 2] as number) & HAS_PARENT) === 0) {
         if ((e.flags & HAS_ROOT) === 0 || ts < e.ts) {
           e.ts = ts;
           e.flags |= HAS_ROOT;
@@ -264,6 +271,14 @@ export class MemoryIndex {
     }
     if (duration > e.maxDuration) e.maxDuration = duration;
     this.index(b, i, ord, duration === duration ? duration : 0);
+    // A packed span starts ["<id>", then "<parent id>" or 0 (see SpanPacker).
+    const parent = packed.charCodeAt(20) === 0x22;
+    block.records.add(
+      ord - this.blockStart(this.blockOf(ord)), hexWord(packed, 2), hexWord(packed, 10),
+      parent ? hexWord(packed, 21) : 0, parent ? hexWord(packed, 29) : 0, b.times[i * 4 + 2] as number,
+      b.locals[i] as number, // -1 is NOT_INTERNED
+      this.linkName(this.lastService), this.linkName(batchLabel(this.packer, b, i, 2)), ts === ts ? ts : 0,
+    );
     return e;
   }
 
@@ -386,8 +401,24 @@ export class MemoryIndex {
     return b;
   }
 
+  /** The number linking knows a service name by (0: none); names are few, and kept. */
+  private linkName(name: string): number {
+    if (name === '') return 0;
+    if (name === this.lastLinkName) return this.lastLinkId;
+    let id = this.linkIds.get(name);
+    if (id === undefined) {
+      id = this.linkNames.length;
+      this.linkNames.push(name);
+      this.linkIds.set(name, id);
+    }
+    this.lastLinkName = name;
+    this.lastLinkId = id;
+    return id;
+  }
+
   private index(b: PreparedBatch, i: number, ord: number, duration: number): void {
     const service = batchLabel(this.packer, b, i, 1);
+    this.lastService = service;
     if (service !== '') {
       let s = this.services.get(service);
       if (s === undefined) {

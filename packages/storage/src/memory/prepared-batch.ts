@@ -24,10 +24,12 @@ export interface PreparedBatch {
   labels: Int32Array;
   /** The labels that were not interned. */
   strings: string[];
+  /** Per span, its local endpoint's interned id, 0 when it has none, -1 when it is not interned (for linking). */
+  locals: Int32Array;
   /**
-   * Four per span: timestamp and duration (NaN when absent), 1 when it has a parent id else 0,
-   * and the base its packed times are relative to (see timeBase); NaN for a span with no times
-   * at all (no timestamp, no annotations), whose packed form fits any base.
+   * Four per span: timestamp and duration (NaN when absent), its link flags (see linkFlags), and
+   * the base its packed times are relative to (see timeBase); NaN for a span with no times at all
+   * (no timestamp, no annotations), whose packed form fits any base.
    */
   times: Float64Array;
   /** annotationQuery term hashes of all spans; termEnds[i] is where span i's end. */
@@ -53,6 +55,22 @@ interface TermMemo {
   pairs: number[][];
 }
 const memos = new WeakMap<SpanPacker, TermMemo>();
+
+/** Link flags: the span has a parent id. */
+export const HAS_PARENT = 1;
+/** Link flags: the span is shared (a server reusing its client's span id). */
+export const SHARED_SPAN = 2;
+/** Link flags: the span has an "error" tag. */
+export const ERROR_TAG = 4;
+/** Link flags: the kind code (1 CLIENT, 2 SERVER, 3 PRODUCER, 4 CONSUMER, 0 none) is above these bits. */
+export const KIND_SHIFT = 3;
+
+/** What dependency linking reads of a span besides its ids and endpoints, as one small integer. */
+export function linkFlags(hasParent: boolean, shared: boolean, error: boolean, kind: number): number {
+  return (hasParent ? HAS_PARENT : 0) | (shared ? SHARED_SPAN : 0) | (error ? ERROR_TAG : 0) | (kind << KIND_SHIFT);
+}
+
+const KIND_CODES: Readonly<Record<string, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
 
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
@@ -86,6 +104,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const n = spans.length;
   const traceIds = new Array<string>(n), packed = new Array<string>(n);
   const labels = new Int32Array(n * 3);
+  const locals = new Int32Array(n);
   const strings: string[] = [];
   const ids = packer.lastIds;
   const times = new Float64Array(n * 4);
@@ -111,9 +130,11 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     labels[i * 3] = name === '' ? 0 : ids.name !== 0 ? ids.name : -strings.push(name);
     labels[i * 3 + 1] = service === '' ? 0 : ids.local !== 0 ? ids.local : -strings.push(service);
     labels[i * 3 + 2] = remote === '' ? 0 : ids.remote !== 0 ? ids.remote : -strings.push(remote);
+    locals[i] = span.localEndpoint === undefined ? 0 : ids.local !== 0 ? ids.local : -1;
     times[i * 4] = span.timestamp ?? Number.NaN;
     times[i * 4 + 1] = span.duration ?? Number.NaN;
-    times[i * 4 + 2] = span.parentId === undefined ? 0 : 1;
+    const error = span.tags !== undefined && Object.prototype.hasOwnProperty.call(span.tags, 'error');
+    times[i * 4 + 2] = linkFlags(span.parentId !== undefined, span.shared === true, error, KIND_CODES[span.kind ?? ''] ?? 0);
     times[i * 4 + 3] = span.timestamp !== undefined || (span.annotations?.length ?? 0) > 0 ? base : Number.NaN;
     if (service !== lastService) {
       lastService = service;
@@ -163,7 +184,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     termEnds[i] = t;
   }
   const batch: PreparedBatch = {
-    count: n, traceIds, packed, labels, strings, times, terms: terms.slice(0, t), termEnds, autocomplete,
+    count: n, traceIds, packed, labels, strings, locals, times, terms: terms.slice(0, t), termEnds, autocomplete,
   };
   return batch;
 }

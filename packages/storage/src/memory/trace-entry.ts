@@ -1,4 +1,5 @@
 import type { DependencyLink } from '@skein/model';
+import { LinkRecords } from './link-records.js';
 
 /** The trace has a root span with a timestamp, which then dates it. */
 export const HAS_ROOT = 1;
@@ -50,6 +51,8 @@ export class Block {
   changedAt = 0;
   /** The version linking ahead last started on (it tries a version once). */
   triedVersion = -1;
+  /** What linking reads of each span stored in the block (see LinkRecords). */
+  readonly records = new LinkRecords();
   /** Links being computed, for the version they started at (others asking meanwhile wait for them). */
   linking: { version: number; urgent: boolean; links: Promise<DependencyLink[]> } | undefined = undefined;
 

@@ -8,7 +8,7 @@ import type { TraceEntry } from './trace-entry.js';
 // mark; a lookup compares ints in place and reads the trace only on a match.
 
 /** The value of the 8 hex digits of s from start (ids are lower hex; other chars, or none, give some value: lookups compare the ids themselves). */
-function hexWord(s: string, start: number): number {
+export function hexWord(s: string, start: number): number {
   let v = 0;
   for (let i = start; i < start + 8; i++) {
     const c = s.charCodeAt(i);
