@@ -108,8 +108,6 @@ export class MemoryIndex {
   private readonly linkIds = new Map<string, number>();
   private lastLinkName = '';
   private lastLinkId = 0;
-  /** The local service of the span index() indexed last. */
-  private lastService = '';
 
   constructor(
     readonly maxSpans: number,
@@ -270,14 +268,15 @@ export class MemoryIndex {
       if ((e.flags & MIXED_IDS) !== 0) block.include(ts);
     }
     if (duration > e.maxDuration) e.maxDuration = duration;
-    this.index(b, i, ord, duration === duration ? duration : 0);
+    const service = batchLabel(this.packer, b, i, 1), remote = batchLabel(this.packer, b, i, 2);
+    this.index(b, i, ord, duration === duration ? duration : 0, service, remote);
     // A packed span starts ["<id>", then "<parent id>" or 0 (see SpanPacker).
     const parent = packed.charCodeAt(20) === 0x22;
     block.records.add(
       ord - this.blockStart(this.blockOf(ord)), hexWord(packed, 2), hexWord(packed, 10),
       parent ? hexWord(packed, 21) : 0, parent ? hexWord(packed, 29) : 0, b.times[i * 4 + 2] as number,
       b.locals[i] as number, // -1 is NOT_INTERNED
-      this.linkName(this.lastService), this.linkName(batchLabel(this.packer, b, i, 2)), ts === ts ? ts : 0,
+      this.linkName(service), this.linkName(remote), ts === ts ? ts : 0,
     );
     return e;
   }
@@ -416,9 +415,8 @@ export class MemoryIndex {
     return id;
   }
 
-  private index(b: PreparedBatch, i: number, ord: number, duration: number): void {
-    const service = batchLabel(this.packer, b, i, 1);
-    this.lastService = service;
+  /** Indexes span i of a batch, whose local and remote services (batchLabel) are given. */
+  private index(b: PreparedBatch, i: number, ord: number, duration: number, service: string, remote: string): void {
     if (service !== '') {
       let s = this.services.get(service);
       if (s === undefined) {
@@ -427,7 +425,6 @@ export class MemoryIndex {
       addOrdinalWithMax(s.traces, s.durations, ord, duration);
       const name = batchLabel(this.packer, b, i, 0);
       if (name !== '') addPosting(s.names, name, ord);
-      const remote = batchLabel(this.packer, b, i, 2);
       if (remote !== '') addPosting(s.remotes, remote, ord);
     }
     const terms = b.terms;

@@ -1,5 +1,6 @@
 import type { Span } from '@skein/model';
 import { bareHash, hash32, keyHash, pairHash, qualifiedHash } from './posting-list.js';
+import { KIND_CODE } from './span-packer.js';
 import type { PackerDelta, SpanPacker } from './span-packer.js';
 
 /**
@@ -70,8 +71,6 @@ export function linkFlags(hasParent: boolean, shared: boolean, error: boolean, k
   return (hasParent ? HAS_PARENT : 0) | (shared ? SHARED_SPAN : 0) | (error ? ERROR_TAG : 0) | (kind << KIND_SHIFT);
 }
 
-const KIND_CODES: Readonly<Record<string, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
-
 /** Width of the windows time bases are taken from (µs, about 36 minutes). */
 const WINDOW = 2 ** 31;
 
@@ -134,7 +133,7 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     times[i * 4] = span.timestamp ?? Number.NaN;
     times[i * 4 + 1] = span.duration ?? Number.NaN;
     const error = span.tags !== undefined && Object.prototype.hasOwnProperty.call(span.tags, 'error');
-    times[i * 4 + 2] = linkFlags(span.parentId !== undefined, span.shared === true, error, KIND_CODES[span.kind ?? ''] ?? 0);
+    times[i * 4 + 2] = linkFlags(span.parentId !== undefined, span.shared === true, error, span.kind === undefined ? 0 : KIND_CODE[span.kind]);
     times[i * 4 + 3] = span.timestamp !== undefined || (span.annotations?.length ?? 0) > 0 ? base : Number.NaN;
     if (service !== lastService) {
       lastService = service;

@@ -13,7 +13,8 @@ import { Interner } from './interner.js';
 export type Packed = string | number | null | Packed[];
 
 const KINDS: readonly (SpanKind | undefined)[] = [undefined, 'CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'];
-const KIND_CODE: Readonly<Record<SpanKind, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
+/** Kind codes as packed spans (and link flags) hold them; 0 is no kind. */
+export const KIND_CODE: Readonly<Record<SpanKind, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
 const DEBUG = 1;
 const SHARED = 2;
 
