@@ -6,6 +6,8 @@
 
 /** Int32s per record: trace (ordinal within the block), id (2), parent id (2), link flags, local endpoint, local service, remote service. */
 export const STRIDE = 9;
+/** Where each field is in a record (the trace's ordinal within the block is at 0). */
+export const ID_HI = 1, ID_LO = 2, PARENT_HI = 3, PARENT_LO = 4, FLAGS = 5, LOCAL = 6, LOCAL_SERVICE = 7, REMOTE_SERVICE = 8;
 /** Local endpoint of a record whose endpoint is not interned. */
 export const NOT_INTERNED = -1;
 
@@ -32,14 +34,14 @@ export class LinkRecords {
     }
     const a = this.ints, o = n * STRIDE;
     a[o] = slot;
-    a[o + 1] = idHi;
-    a[o + 2] = idLo;
-    a[o + 3] = parentHi;
-    a[o + 4] = parentLo;
-    a[o + 5] = flags;
-    a[o + 6] = local;
-    a[o + 7] = localService;
-    a[o + 8] = remoteService;
+    a[o + ID_HI] = idHi;
+    a[o + ID_LO] = idLo;
+    a[o + PARENT_HI] = parentHi;
+    a[o + PARENT_LO] = parentLo;
+    a[o + FLAGS] = flags;
+    a[o + LOCAL] = local;
+    a[o + LOCAL_SERVICE] = localService;
+    a[o + REMOTE_SERVICE] = remoteService;
     this.times[n] = timestamp;
     this.count = n + 1;
   }

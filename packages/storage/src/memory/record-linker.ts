@@ -1,5 +1,5 @@
 import type { DependencyLinker } from '@skein/model';
-import { NOT_INTERNED, STRIDE, type LinkRecords } from './link-records.js';
+import { FLAGS, ID_HI, ID_LO, LOCAL, LOCAL_SERVICE, NOT_INTERNED, PARENT_HI, PARENT_LO, REMOTE_SERVICE, STRIDE, type LinkRecords } from './link-records.js';
 import { ERROR_TAG, HAS_PARENT, KIND_SHIFT, SHARED_SPAN } from './prepared-batch.js';
 
 // One trace's dependency links from its link records, exactly as DependencyLinker.putTrace finds
@@ -59,22 +59,22 @@ export function linkTraceRecords(
   const a = records.ints, times = records.times;
   for (let p = 0; p < n; p++) {
     const r = order[from + p] as number;
-    if (a[r * STRIDE + 6] === NOT_INTERNED) return false;
+    if (a[r * STRIDE + LOCAL] === NOT_INTERNED) return false;
     at[p] = r;
   }
-  const flags = (p: number): number => a[(at[p] as number) * STRIDE + 5] as number;
-  const hi = (p: number): number => a[(at[p] as number) * STRIDE + 1] as number;
-  const lo = (p: number): number => a[(at[p] as number) * STRIDE + 2] as number;
+  const flags = (p: number): number => a[(at[p] as number) * STRIDE + FLAGS] as number;
+  const hi = (p: number): number => a[(at[p] as number) * STRIDE + ID_HI] as number;
+  const lo = (p: number): number => a[(at[p] as number) * STRIDE + ID_LO] as number;
   const shared = (p: number): boolean => (flags(p) & SHARED_SPAN) !== 0;
   // Cleanup order: by id, and for one id the unshared piece (the client) first.
-  at.subarray(0, n).sort((x, y) => cmpU(a[x * STRIDE + 1] as number, a[y * STRIDE + 1] as number)
-    || cmpU(a[x * STRIDE + 2] as number, a[y * STRIDE + 2] as number)
-    || ((a[x * STRIDE + 5] as number) & SHARED_SPAN) - ((a[y * STRIDE + 5] as number) & SHARED_SPAN));
+  at.subarray(0, n).sort((x, y) => cmpU(a[x * STRIDE + ID_HI] as number, a[y * STRIDE + ID_HI] as number)
+    || cmpU(a[x * STRIDE + ID_LO] as number, a[y * STRIDE + ID_LO] as number)
+    || ((a[x * STRIDE + FLAGS] as number) & SHARED_SPAN) - ((a[y * STRIDE + FLAGS] as number) & SHARED_SPAN));
   for (let p = 0; p < n; p++) {
     const r = at[p] as number;
-    hasParent[p] = ((a[r * STRIDE + 5] as number) & HAS_PARENT) !== 0 ? 1 : 0;
-    parentHi[p] = a[r * STRIDE + 3] as number;
-    parentLo[p] = a[r * STRIDE + 4] as number;
+    hasParent[p] = ((a[r * STRIDE + FLAGS] as number) & HAS_PARENT) !== 0 ? 1 : 0;
+    parentHi[p] = a[r * STRIDE + PARENT_HI] as number;
+    parentLo[p] = a[r * STRIDE + PARENT_LO] as number;
     if (p > 0 && hi(p) === hi(p - 1) && lo(p) === lo(p - 1)) {
       // One id twice: only a client (unshared) and the server sharing its id, once each.
       if (shared(p - 1) || !shared(p) || (p > 1 && hi(p) === hi(p - 2) && lo(p) === lo(p - 2))) return false;
@@ -100,7 +100,7 @@ export function linkTraceRecords(
   let root = -1;
   for (let p = 0; p < n && root < 0; p++) if (!shared(p) && hasParent[p] === 0) root = p;
   const tree = root >= 0 ? root : n;
-  const local = (p: number): number => a[(at[p] as number) * STRIDE + 6] as number;
+  const local = (p: number): number => a[(at[p] as number) * STRIDE + LOCAL] as number;
   for (let p = 0; p < n; p++) {
     if (p === root) {
       up[p] = -1;
@@ -132,8 +132,8 @@ export function linkTraceRecords(
   const ts = (p: number): number => times[at[p] as number] as number;
   const kind = (p: number): number => (flags(p) >>> KIND_SHIFT) & 7;
   const error = (p: number): boolean => (flags(p) & ERROR_TAG) !== 0;
-  const service = (p: number): string | undefined => names[a[(at[p] as number) * STRIDE + 7] as number] || undefined;
-  const remoteService = (p: number): string | undefined => names[a[(at[p] as number) * STRIDE + 8] as number] || undefined;
+  const service = (p: number): string | undefined => names[a[(at[p] as number) * STRIDE + LOCAL_SERVICE] as number] || undefined;
+  const remoteService = (p: number): string | undefined => names[a[(at[p] as number) * STRIDE + REMOTE_SERVICE] as number] || undefined;
   // Breadth first from the tree's root; a synthetic root's children are taken as attached, and
   // every real node's children sorted by timestamp (stably) when it is reached.
   let head = 0, tail = 0;
