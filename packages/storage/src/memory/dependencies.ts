@@ -1,6 +1,5 @@
 import { DependencyLinker, mergeDependencyLinks, subtractDependencyLinks } from '@skein/model';
-import type { DependencyLink, Span } from '@skein/model';
-import type { Packed } from './span-packer.js';
+import type { DependencyLink } from '@skein/model';
 import type { MemoryIndex } from './memory-index.js';
 import { linkTraceRecords } from './record-linker.js';
 import type { Block } from './trace-entry.js';
@@ -10,25 +9,17 @@ import type { Block } from './trace-entry.js';
 // Traces are grouped by the low 64 bits of their id whatever strictTraceId says, as Zipkin does,
 // so a trace mixing 64- and 128-bit ids is not counted twice.
 
-/**
- * Adds the trace at ord to the linker when it starts in [begin, end]: from its block's link
- * records, or, for the few traces those do not tell enough of, from its spans.
- */
+/** Adds the trace at ord to the linker, from its block's link records, when it starts in [begin, end]. */
 function putEntry(index: MemoryIndex, linker: DependencyLinker, ord: number, begin: number, end: number): void {
   const e = index.entry(ord);
   if (e === undefined || e.ts === 0 || e.ts < begin || e.ts > end) return;
   const id = index.blockOf(ord);
   const block = index.blocks.get(id);
-  if (block !== undefined) {
-    const start = index.blockStart(id);
-    const { starts, order } = block.records.grouped(index.blockStart(id + 1) - start);
-    const slot = ord - start;
-    if (linkTraceRecords(block.records, order, starts[slot] as number, starts[slot + 1] as number, index.linkNames, linker)) return;
-  }
-  const packed = index.parse(e);
-  const spans = new Array<Span>(packed.length);
-  for (let i = 0; i < packed.length; i++) spans[i] = index.packer.unpackForLinks(packed[i] as Packed[], e.traceId, e.base);
-  linker.putTrace(spans);
+  if (block === undefined) return;
+  const start = index.blockStart(id);
+  const { starts, order } = block.records.grouped(index.blockStart(id + 1) - start);
+  const slot = ord - start;
+  linkTraceRecords(block.records, order, starts[slot] as number, starts[slot + 1] as number, index.linkNames, index.packer.endpointTable, linker);
 }
 
 /** The first and last ordinals of a block's traces still stored (first > last when none). */

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import { CodecError, SpanValidationError } from '@skein/model';
 import type { Span } from '@skein/model';
 import { describe, expect, it } from 'vitest';
+import { fixtureBodies } from './fixtures.test-util.js';
 import { JsonV2Preparer } from './json-v2-preparer.js';
 import { prepareBatch } from './prepared-batch.js';
 import { seededRandom as random } from '@skein/model/testing';
@@ -121,20 +121,6 @@ function checkAnyBytes(packer: SpanPacker, preparer: JsonV2Preparer, body: Uint8
 }
 
 // Fixtures.
-
-const testdata = new URL('../../../model/testdata/', import.meta.url);
-
-/** Each fixture file's bytes as they are (pretty-printed), a lone span object wrapped in a list. */
-function fixtureBodies(): { name: string; body: Uint8Array }[] {
-  const out: { name: string; body: Uint8Array }[] = [];
-  for (const dir of ['zipkin-lens', 'zipkin-bench']) {
-    for (const f of readdirSync(new URL(`${dir}/`, testdata)).filter((n) => n.endsWith('.json')).sort()) {
-      const raw = readFileSync(new URL(`${dir}/${f}`, testdata), 'utf8');
-      out.push({ name: `${dir}/${f}`, body: utf8(raw.trimStart().startsWith('[') ? raw : `[${raw}]`) });
-    }
-  }
-  return out;
-}
 
 const fixture = (name: string): Uint8Array => {
   const found = fixtureBodies().find((f) => f.name === name);

@@ -1,15 +1,15 @@
+import type { Endpoint } from '@skein/model';
+
 // What dependency linking reads of each stored span, kept per block of traces as numbers, so a
 // block's links are computed without parsing its traces back into spans (which made linking
-// ahead the event loop's largest allocator). A span whose local endpoint is not interned cannot
-// be told apart from another endpoint by a number: its record says so, and its trace is linked
-// from its packed spans instead.
+// ahead the event loop's largest allocator). A local endpoint is the packer's interned id, or,
+// for one the packer does not intern (a service with very many hosts), a number of the block's
+// own, given to each such endpoint the block holds.
 
-/** Int32s per record: trace (ordinal within the block), id (2), parent id (2), link flags, local endpoint, local service, remote service. */
+/** Int32s per record: trace (ordinal within the block), id (2), parent id (2), link flags, local endpoint (see LinkRecords.local), local service, remote service. */
 export const STRIDE = 9;
 /** Where each field is in a record (the trace's ordinal within the block is at 0). */
 export const ID_HI = 1, ID_LO = 2, PARENT_HI = 3, PARENT_LO = 4, FLAGS = 5, LOCAL = 6, LOCAL_SERVICE = 7, REMOTE_SERVICE = 8;
-/** Local endpoint of a record whose endpoint is not interned. */
-export const NOT_INTERNED = -1;
 
 /** Link records of the spans stored in one block, in arrival order. */
 export class LinkRecords {
@@ -17,8 +17,27 @@ export class LinkRecords {
   /** Per record, the span's timestamp (0 when absent), which orders siblings as the linker does. */
   times = new Float64Array(64);
   count = 0;
+  /** Local endpoints the packer did not intern, held by this block's records as -(index + 1). */
+  readonly inline: Endpoint[] = [];
+  private readonly inlineIds = new Map<string, number>();
   /** Records grouped by trace (see grouped), for the count they were grouped at. */
   private groups: { count: number; starts: Int32Array; order: Int32Array } | undefined = undefined;
+
+  /** The number records hold for a local endpoint the packer did not intern: -(index + 1) in inline. */
+  inlineEndpoint(e: Endpoint): number {
+    const key = `${e.serviceName ?? ''}\u0000${e.ipv4 ?? ''}\u0000${e.ipv6 ?? ''}\u0000${e.port ?? 0}`;
+    let id = this.inlineIds.get(key);
+    if (id === undefined) {
+      id = -this.inline.push(e);
+      this.inlineIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The local endpoint a record holds as id (0: none), given the packer's interned endpoints. */
+  local(id: number, interned: readonly Endpoint[]): Endpoint | undefined {
+    return id > 0 ? interned[id] : id < 0 ? this.inline[-id - 1] : undefined;
+  }
 
   /** Appends a record. */
   add(slot: number, idHi: number, idLo: number, parentHi: number, parentLo: number, flags: number,

@@ -1,4 +1,4 @@
-import type { Span } from '@skein/model';
+import type { Endpoint, Span } from '@skein/model';
 import { addOrdinalWithMax, addPosting, hash32, lowerBound, qualifiedHash, spanHash, sweepPostings, termHash } from './posting-list.js';
 import { HAS_PARENT, batchLabel, prepareBatch } from './prepared-batch.js';
 import type { PreparedBatch } from './prepared-batch.js';
@@ -272,10 +272,11 @@ export class MemoryIndex {
     this.index(b, i, ord, duration === duration ? duration : 0, service, remote);
     // A packed span starts ["<id>", then "<parent id>" or 0 (see SpanPacker).
     const parent = packed.charCodeAt(20) === 0x22;
+    const local = b.locals[i] as number; // -1: an endpoint the packer did not intern
     block.records.add(
       ord - this.blockStart(this.blockOf(ord)), hexWord(packed, 2), hexWord(packed, 10),
       parent ? hexWord(packed, 21) : 0, parent ? hexWord(packed, 29) : 0, b.times[i * 4 + 2] as number,
-      b.locals[i] as number, // -1 is NOT_INTERNED
+      local < 0 ? block.records.inlineEndpoint(this.packer.packedLocalEndpoint(packed) as Endpoint) : local,
       this.linkName(service), this.linkName(remote), ts === ts ? ts : 0,
     );
     return e;

@@ -185,6 +185,16 @@ export class SpanPacker {
     return this.names.resolve(id);
   }
 
+  /** The local endpoint of a packed span (read only when interned). */
+  packedLocalEndpoint(packed: string): Endpoint | undefined {
+    return this.unpackEndpointShared((JSON.parse(packed) as Packed[])[6] ?? 0);
+  }
+
+  /** The interned endpoints by id (index 0 is no endpoint); read only. */
+  get endpointTable(): readonly Endpoint[] {
+    return this.endpoints;
+  }
+
   /** The service name of the endpoint interned as id ('' when it has none; see lastIds). */
   serviceOf(id: number): string {
     return this.endpoints[id]?.serviceName ?? '';
@@ -353,34 +363,6 @@ export class SpanPacker {
     const flags = typeof a[10] === 'number' ? a[10] : 0;
     if ((flags & DEBUG) !== 0) span.debug = true;
     if ((flags & SHARED) !== 0) span.shared = true;
-    return span;
-  }
-
-  /**
-   * Only what dependency linking reads (ids, kind, shared, timestamp, endpoints, whether an
-   * error tag exists): names, durations, annotations and other tags are skipped. Endpoints are
-   * the interned objects themselves, so callers must not change them.
-   */
-  unpackForLinks(a: Packed[], traceId: string, base: number): Span {
-    const span: Span = { traceId: typeof a[11] === 'string' ? a[11] : traceId, id: a[0] as string };
-    if (typeof a[1] === 'string') span.parentId = a[1];
-    const kind = KINDS[(a[2] as number) ?? 0];
-    if (kind !== undefined) span.kind = kind;
-    if (typeof a[4] === 'number') span.timestamp = a[4] + base;
-    const local = this.unpackEndpointShared(a[6] ?? 0);
-    if (local !== undefined) span.localEndpoint = local;
-    const remote = this.unpackEndpointShared(a[7] ?? 0);
-    if (remote !== undefined) span.remoteEndpoint = remote;
-    const tags = a[9];
-    if (Array.isArray(tags)) {
-      for (let i = 0; i < tags.length; i += 2) {
-        if (this.tagKeys.resolve(tags[i] as number | string) === 'error') {
-          span.tags = { error: this.valuesOf(tags[i] as number | string).resolve(tags[i + 1] as number | string) };
-          break;
-        }
-      }
-    }
-    if (typeof a[10] === 'number' && (a[10] & SHARED) !== 0) span.shared = true;
     return span;
   }
 

@@ -1,25 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { ZIPKIN_JSON_V2 } from '@skein/codec';
 import type { Span, SpanKind } from '@skein/model';
 import { describe, expect, it } from 'vitest';
+import { fixtureTraces } from './fixtures.test-util.js';
 import { InMemoryStorage } from './in-memory-storage.js';
 import { seededRandom as random } from '@skein/model/testing';
 
 // getTraceJson renders stored spans straight to Zipkin JSON v2: it must give exactly the bytes
 // of encoding getTrace() with the codec, for real traces and for random, awkward spans.
-
-const testdata = new URL('../../../model/testdata/', import.meta.url);
-
-function fixtureTraces(): Span[][] {
-  const out: Span[][] = [];
-  for (const dir of ['zipkin-lens', 'zipkin-bench']) {
-    for (const f of readdirSync(new URL(`${dir}/`, testdata))) {
-      const raw = readFileSync(new URL(`${dir}/${f}`, testdata), 'utf8').trim();
-      out.push(ZIPKIN_JSON_V2.decode(new TextEncoder().encode(raw.startsWith('[') ? raw : `[${raw}]`)));
-    }
-  }
-  return out;
-}
 
 const rnd = random(11);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
