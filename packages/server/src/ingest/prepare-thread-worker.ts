@@ -48,7 +48,7 @@ function reply(id: number, started: number, received: number, spans: readonly Sp
 function replyBatch(id: number, started: number, received: number, batch: PreparedBatch, fast: boolean): void {
   const delta: PackerDelta | undefined = packer.takeDelta();
   if (delta !== undefined) batch.delta = delta;
-  const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer, batch.locals.buffer] as ArrayBuffer[];
+  const transfer = [batch.times.buffer, batch.terms.buffer, batch.termEnds.buffer, batch.labels.buffer, batch.locals.buffer, batch.runs.buffer] as ArrayBuffer[];
   send({ id, busyMs: 0, received, batch, fast }, started, transfer);
 }
 

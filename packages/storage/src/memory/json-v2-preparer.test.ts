@@ -5,7 +5,7 @@ import type { Span } from '@skein/model';
 import { describe, expect, it } from 'vitest';
 import { fixtureBodies } from './fixtures.test-util.js';
 import { JsonV2Preparer } from './json-v2-preparer.js';
-import { prepareBatch } from './prepared-batch.js';
+import { prepareBatch, spanTexts } from './prepared-batch.js';
 import { seededRandom as random } from '@skein/model/testing';
 import type { PrepareSettings, PreparedBatch } from './prepared-batch.js';
 import { SpanPacker } from './span-packer.js';
@@ -84,9 +84,12 @@ class Pair {
 /** Unpacking a batch with the packer that prepared it gives back the decoded spans. */
 function expectRoundTrip(packer: SpanPacker, batch: PreparedBatch, spans: readonly Span[]): void {
   expect(batch.count).toBe(spans.length);
+  const texts = spanTexts(batch);
+  expect(texts).toHaveLength(batch.count);
   for (let i = 0; i < batch.count; i++) {
     const base = batch.times[i * 4 + 3] as number;
-    const unpacked = packer.unpack(batch.packed[i] as string, batch.traceIds[i] as string, Number.isNaN(base) ? 0 : base);
+    const { packed, traceId } = texts[i] as { packed: string; traceId: string };
+    const unpacked = packer.unpack(packed, traceId, Number.isNaN(base) ? 0 : base);
     expect(unpacked).toEqual(spans[i]);
   }
 }
@@ -494,7 +497,9 @@ describe('JsonV2Preparer', () => {
       const got = preparer.prepare(body(...list), keep) as PreparedBatch;
       expect(asked).toEqual([a, b, a]);
       expect(preparer.received).toBe(5);
-      expect(got.traceIds).toEqual([a, a, b, a]);
+      expect(spanTexts(got).map((x) => x.traceId)).toEqual([a, a, b, a]);
+      expect(got.traceIds).toEqual([a, b, a]); // runs of one trace, the dropped spans of b between the first two a's left out
+      expect([...got.runs]).toEqual([2, 1, 1]);
       const names = [0, 1, 2, 3].map((i) => packer.nameOf(got.labels[i * 3] as number));
       expect(names).toEqual(['get', 'get', 'debugged', 'get']);
       expectEqual(got, sampled(replicaOf(new SpanPacker()), body(...list), halfKept().keep), body(...list));

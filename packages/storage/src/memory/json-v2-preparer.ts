@@ -16,6 +16,7 @@ import type { SpanPacker } from './span-packer.js';
 // (an unknown field, a number tag, unsorted annotations, a short id, malformed JSON…) makes it
 // give up, and the caller takes the general path, which also words the errors.
 
+const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -115,9 +116,10 @@ export class JsonV2Preparer {
     if (!r.begin(body)) return undefined;
     const cap = Math.max(8, (body.length / 256) | 0);
     const batch: PreparedBatch = {
-      count: 0, traceIds: [], packed: [], labels: new Int32Array(cap * 3), strings: [], locals: new Int32Array(cap), times: new Float64Array(cap * 4),
-      terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
+      count: 0, traceIds: [], packed: [], runs: new Int32Array(0), labels: new Int32Array(cap * 3), strings: [], locals: new Int32Array(cap),
+      times: new Float64Array(cap * 4), terms: new Int32Array(cap * 16), termEnds: new Int32Array(cap), autocomplete: [],
     };
+    const w = this.w, runs: number[] = [];
     let t = 0;
     let lastTraceS = -1, lastTraceE = 0, lastTrace = '', kept = true;
     let i = 0, read = 0;
@@ -133,10 +135,21 @@ export class JsonV2Preparer {
       }
       if (!kept && !r.debug) continue;
       if (i === batch.termEnds.length) grow(batch);
-      batch.traceIds.push(lastTrace);
+      // Kept spans of one trace id in a row are one run: packed into one text, '\n' between spans.
+      if (runs.length === 0 || lastTrace !== batch.traceIds[runs.length - 1]) {
+        if (runs.length > 0) batch.packed.push(w.text());
+        w.start();
+        batch.traceIds.push(lastTrace);
+        runs.push(1);
+      } else {
+        w.raw(NEWLINE);
+        runs[runs.length - 1] = (runs[runs.length - 1] as number) + 1;
+      }
       t = this.emit(batch, i, t);
       batch.termEnds[i++] = t;
     } while (r.more());
+    if (runs.length > 0) batch.packed.push(w.text());
+    batch.runs = Int32Array.from(runs);
     this.received = read;
     batch.count = i;
     batch.labels = batch.labels.slice(0, i * 3);
@@ -188,7 +201,7 @@ export class JsonV2Preparer {
     times[i * 4 + 1] = r.duration > 0 ? r.duration : Number.NaN;
     times[i * 4 + 2] = linkFlags(r.parentS >= 0, r.shared && r.kind !== CLIENT, this.errorTag, r.kind);
     times[i * 4 + 3] = ts > 0 || r.annCount > 0 ? base : Number.NaN;
-    batch.packed.push(this.packed(base, typeof name === 'number' ? name : json(this.nameText), localRef, remoteRef));
+    this.packed(base, typeof name === 'number' ? name : json(this.nameText), localRef, remoteRef);
     return t;
   }
 
@@ -378,10 +391,9 @@ export class JsonV2Preparer {
     return normalizeEndpoint(JSON.parse(utf8.decode(this.r.b.subarray(start, end))), 0, 'endpoint');
   }
 
-  /** The span's packed text, as SpanPacker.pack writes it. */
-  private packed(base: number, name: number | string, local: number | string, remote: number | string): string {
+  /** Writes the span's packed text, as SpanPacker.pack writes it, to the run's. */
+  private packed(base: number, name: number | string, local: number | string, remote: number | string): void {
     const r = this.r, w = this.w, b = r.b;
-    w.start();
     w.raw(OPEN_BRACKET);
     w.quoted(b, r.idS, r.idE);
     w.raw(COMMA);
@@ -405,7 +417,7 @@ export class JsonV2Preparer {
     // Trailing zeros after the remote endpoint are left out.
     if (flags === 0 && tagCount === 0 && annCount === 0) {
       w.raw(CLOSE_BRACKET);
-      return w.text();
+      return;
     }
     w.raw(COMMA);
     if (annCount === 0) w.raw(ZERO);
@@ -436,7 +448,6 @@ export class JsonV2Preparer {
       }
     }
     w.raw(CLOSE_BRACKET);
-    return w.text();
   }
 }
 

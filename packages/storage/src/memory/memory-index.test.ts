@@ -83,3 +83,43 @@ describe('MemoryIndex linking ahead', () => {
     expect(tried).toEqual([0, 1, 2, 3, 4, 1]);
   });
 });
+
+describe('MemoryIndex runs of one trace in a batch', () => {
+  const ids = (spans: Span[]): string[] => spans.map((s) => `${s.traceId}/${s.id}`).sort();
+
+  it('stores each span once, whether repeated in its run, in another run of the batch, or in a later batch', () => {
+    const index = new MemoryIndex(1_000_000, []);
+    const [a1, a2, a3] = trace(1, 3) as [Span, Span, Span];
+    const [b1] = trace(2, 1) as [Span];
+    // Runs: [a1 a2 a1] [b1] [a2 a3 a3]: a1 repeated within its run, a2 across runs.
+    index.accept([a1, a2, a1, b1, a2, a3, a3]);
+    expect(index.spanCount).toBe(4);
+    const a = index.byId.get(hex(2));
+    if (a === undefined) throw new Error('trace 1 not stored');
+    expect(a.count).toBe(3);
+    expect(ids(index.decode(a))).toEqual(ids([a1, a2, a3]));
+    // The whole trace again, as one run, then one new span among repeats.
+    index.accept([a3, a2, a1]);
+    const a4: Span = { ...a1, id: hex(199), parentId: a1.id };
+    index.accept([a1, a4, a2]);
+    expect(index.spanCount).toBe(5);
+    expect(ids(index.decode(a))).toEqual(ids([a1, a2, a3, a4]));
+  });
+
+  it('stores the spans of a run it had to rebase or re-identify, and the others as sent', () => {
+    const index = new MemoryIndex(1_000_000, []);
+    const [x1, x2] = trace(3, 2) as [Span, Span];
+    index.accept([x1, x2]);
+    const x = index.byId.get(hex(4));
+    if (x === undefined) throw new Error('trace 3 not stored');
+    expect(x.data.split('\n')).toHaveLength(2);
+    // The 128-bit form of its id, and a span timed in another 36-minute window: both repacked, in one batch.
+    const long: Span = { ...x1, traceId: `${'0'.repeat(15)}1${hex(4)}`, id: hex(401) };
+    const late: Span = { ...x2, id: hex(402), timestamp: (x2.timestamp as number) + 3 * 2 ** 31 };
+    index.accept([long, late, { ...x1 }]);
+    expect(index.spanCount).toBe(4);
+    const spans = index.decode(x);
+    expect(spans.map((s) => s.traceId).sort()).toEqual([hex(4), hex(4), hex(4), long.traceId].sort());
+    expect(spans.find((s) => s.id === hex(402))?.timestamp).toBe(late.timestamp);
+  });
+});

@@ -208,8 +208,7 @@ export class MemoryIndex {
     // flat string (appending span by span would build a chain of cons strings).
     const pending = new Map<TraceEntry, string[]>();
     try {
-      let last: TraceEntry | undefined;
-      for (let i = 0; i < batch.count; i++) last = this.add(batch, i, pending, last);
+      for (let r = 0, i = 0; r < batch.runs.length; r++) i = this.addRun(batch, r, i, pending);
     } finally {
       for (const [e, list] of pending) append(e, list);
     }
@@ -223,10 +222,10 @@ export class MemoryIndex {
     if (!this.linking) this.linkIn(this.linkQuietMs);
   }
 
-  private add(b: PreparedBatch, i: number, pending: Map<TraceEntry, string[]>, last: TraceEntry | undefined): TraceEntry {
-    const traceId = b.traceIds[i] as string;
-    // Spans of one trace usually come together: skip the id lookup for a run of them.
-    let e = last !== undefined && last.traceId === traceId ? last : this.byId.get(traceId);
+  /** Stores run r of a batch, whose first span is span i; returns the index of the span after the run. */
+  private addRun(b: PreparedBatch, r: number, i: number, pending: Map<TraceEntry, string[]>): number {
+    const traceId = b.traceIds[r] as string, run = b.packed[r] as string, end = i + (b.runs[r] as number);
+    let e = this.byId.get(traceId);
     if (e === undefined) {
       // A new block begins: traces two blocks back rarely get more spans, so their duplicate-check sets may go.
       if (this.nextOrd % this.blockSize === 0) this.dropOldHashes();
@@ -234,16 +233,37 @@ export class MemoryIndex {
       this.entries.push(e);
       this.byId.add(e);
     }
-    let packed = b.packed[i] as string;
+    const before = pending.get(e)?.length ?? 0;
+    let asSent = true;
+    for (let from = 0; i < end; i++) {
+      let to = run.indexOf('\n', from);
+      if (to < 0) to = run.length;
+      if (!this.add(b, i, e, traceId, run.slice(from, to), pending)) asSent = false;
+      from = to + 1;
+    }
+    // Every span stored as it came: the run's text is what joining them would make (a new trace
+    // then keeps it as it is, copying nothing).
+    const list = pending.get(e);
+    if (asSent && list !== undefined && list.length === before + (b.runs[r] as number)) {
+      list.length = before;
+      list.push(run);
+    }
+    return end;
+  }
+
+  /** Stores span i of a batch, whose packed text is given, in trace e; false when it was a duplicate or had to be repacked. */
+  private add(b: PreparedBatch, i: number, e: TraceEntry, traceId: string, packed: string, pending: Map<TraceEntry, string[]>): boolean {
+    let asSent = true;
     const base = b.times[i * 4 + 3] as number;
     if (e.base !== e.base) e.base = base; // the trace had only spans without times: any base fits them
     // A span without times (base NaN) fits any base; others are rebased when their window differs.
     const shift = base === base && base !== e.base ? base - e.base : 0;
     if (traceId !== e.traceId || shift !== 0) {
       packed = this.packer.repack(packed, shift, traceId === e.traceId ? undefined : traceId);
+      asSent = false;
     }
     let list = pending.get(e);
-    if (this.isDuplicate(e, packed, list)) return e;
+    if (this.isDuplicate(e, packed, list)) return false;
     if (list === undefined) pending.set(e, (list = []));
     list.push(packed);
     e.count++;
@@ -279,7 +299,7 @@ export class MemoryIndex {
       local < 0 ? block.records.inlineEndpoint(this.packer.packedLocalEndpoint(packed) as Endpoint) : local,
       this.linkName(service), this.linkName(remote), ts === ts ? ts : 0,
     );
-    return e;
+    return asSent;
   }
 
   /**
@@ -297,7 +317,7 @@ export class MemoryIndex {
       this.hashTotal++;
       return false;
     }
-    if (pending !== undefined && pending.includes(packed)) return true;
+    if (pending !== undefined && pending.some((p) => holds(p, packed))) return true;
     if (e.chunks !== undefined && e.chunks.some((c) => holds(c, packed))) return true;
     return e.data !== '' && holds(e.data, packed);
   }
@@ -316,7 +336,7 @@ export class MemoryIndex {
     };
     add(e.data);
     for (const c of e.chunks ?? []) add(c);
-    for (const p of pending ?? []) hashes.add(spanHash(p));
+    for (const p of pending ?? []) add(p);
     e.hashes = hashes;
     this.hashed.push(e);
     this.hashTotal += hashes.size;

@@ -1,9 +1,9 @@
-// Writes a span's packed text (see SpanPacker.pack) as bytes, read back as one string.
+// Writes packed spans' text (see SpanPacker.pack) as bytes, read back as one string.
 
 const QUOTE = 0x22;
 const MINUS = 0x2d;
 
-/** A growing byte buffer for one packed span at a time. */
+/** A growing byte buffer for one text at a time (a run of packed spans). */
 export class PackedWriter {
   private out: Buffer = Buffer.allocUnsafe(65_536);
   private o = 0;

@@ -12,9 +12,16 @@ import type { PackerDelta, SpanPacker } from './span-packer.js';
 export interface PreparedBatch {
   /** Spans in the batch. */
   count: number;
+  /** The trace id of each run of spans (consecutive spans with one trace id). */
   traceIds: string[];
-  /** Each span packed with its own trace id, its times relative to its base (see times). */
+  /**
+   * Each run's spans packed (its times relative to its base, see times), joined by '\n' as a
+   * stored trace joins them: one string a run, not one a span, so that a batch posts few strings
+   * and a new trace stores its run as it came (see spanTexts).
+   */
   packed: string[];
+  /** Spans in each run. */
+  runs: Int32Array;
   /**
    * Three per span: its name, local service and remote service, each as the packer's interned
    * id (a name id, or the id of the endpoint whose service it is), 0 when absent, or -(k + 1)
@@ -98,10 +105,22 @@ export function batchLabel(packer: SpanPacker, batch: PreparedBatch, i: number, 
   return what === 0 ? packer.nameOf(ref) : packer.serviceOf(ref);
 }
 
+/** Each span of a batch: its trace id and packed text (for tests and tools; the store reads the runs). */
+export function spanTexts(batch: PreparedBatch): { traceId: string; packed: string }[] {
+  const out: { traceId: string; packed: string }[] = [];
+  for (let r = 0; r < batch.runs.length; r++) {
+    const texts = (batch.packed[r] as string).split('\n');
+    if (texts.length !== batch.runs[r]) throw new Error(`run ${r} holds ${texts.length} packed spans, not ${batch.runs[r]}`);
+    for (const packed of texts) out.push({ traceId: batch.traceIds[r] as string, packed });
+  }
+  return out;
+}
+
 /** Prepares spans with this packer (on whichever thread owns it). */
 export function prepareBatch(packer: SpanPacker, spans: readonly Span[], settings: PrepareSettings): PreparedBatch {
   const n = spans.length;
-  const traceIds = new Array<string>(n), packed = new Array<string>(n);
+  const traceIds: string[] = [], packed: string[] = [], runs: number[] = [];
+  let run: string[] = [];
   const labels = new Int32Array(n * 3);
   const locals = new Int32Array(n);
   const strings: string[] = [];
@@ -119,10 +138,15 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
   const tagsOf = packer.lastTags;
   for (let i = 0; i < n; i++) {
     const span = spans[i] as Span;
-    traceIds[i] = span.traceId;
+    if (i === 0 || span.traceId !== traceIds[traceIds.length - 1]) {
+      if (i > 0) packed.push(run.join('\n'));
+      traceIds.push(span.traceId);
+      runs.push(0);
+      run = [];
+    }
+    runs[runs.length - 1] = (runs[runs.length - 1] as number) + 1;
     const base = timeBase(span);
-    const p = packer.pack(span, span.traceId, base);
-    packed[i] = p;
+    run.push(packer.pack(span, span.traceId, base));
     const service = span.localEndpoint?.serviceName ?? '';
     const name = span.name ?? '';
     const remote = span.remoteEndpoint?.serviceName ?? '';
@@ -182,8 +206,9 @@ export function prepareBatch(packer: SpanPacker, spans: readonly Span[], setting
     }
     termEnds[i] = t;
   }
+  if (n > 0) packed.push(run.join('\n'));
   const batch: PreparedBatch = {
-    count: n, traceIds, packed, labels, strings, locals, times, terms: terms.slice(0, t), termEnds, autocomplete,
+    count: n, traceIds, packed, runs: Int32Array.from(runs), labels, strings, locals, times, terms: terms.slice(0, t), termEnds, autocomplete,
   };
   return batch;
 }
