@@ -118,7 +118,7 @@ function cleanupOrder(x: number, y: number): number {
   const sx = (fx & SHARED_SPAN) !== 0, sy = (fy & SHARED_SPAN) !== 0;
   if (sx !== sy) return sx ? 1 : -1;
   if (!sx) {
-    const cx = (fx >>> KIND_SHIFT) === CLIENT, cy = (fy >>> KIND_SHIFT) === CLIENT;
+    const cx = ((fx >>> KIND_SHIFT) & 7) === CLIENT, cy = ((fy >>> KIND_SHIFT) & 7) === CLIENT;
     if (cx !== cy) return cx ? -1 : 1;
   }
   const ex = localOf(x), ey = localOf(y);
@@ -449,4 +449,5 @@ export function linkTraceRecords(
     for (let k = f; k < l; k++) queue[tail++] = kids[k] as number;
     linkNode(v, v === tree, l - f, m, linker);
   }
+  records = undefined; // an evicted block's records are not kept alive by the last trace linked
 }
