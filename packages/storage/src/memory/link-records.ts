@@ -6,10 +6,10 @@ import type { Endpoint } from '@skein/model';
 // for one the packer does not intern (a service with very many hosts), a number of the block's
 // own, given to each such endpoint the block holds.
 
-/** Int32s per record: trace (ordinal within the block), id (2), parent id (2), link flags, local endpoint (see LinkRecords.local), local service, remote service. */
-export const STRIDE = 9;
+/** Int32s per record: trace (ordinal within the block), id (2), parent id (2), link flags, local endpoint (see LinkRecords.local; its service is the span's), remote service. */
+export const STRIDE = 8;
 /** Where each field is in a record (the trace's ordinal within the block is at 0). */
-export const ID_HI = 1, ID_LO = 2, PARENT_HI = 3, PARENT_LO = 4, FLAGS = 5, LOCAL = 6, LOCAL_SERVICE = 7, REMOTE_SERVICE = 8;
+export const ID_HI = 1, ID_LO = 2, PARENT_HI = 3, PARENT_LO = 4, FLAGS = 5, LOCAL = 6, REMOTE_SERVICE = 7;
 
 /** Link records of the spans stored in one block, in arrival order. */
 export class LinkRecords {
@@ -41,7 +41,7 @@ export class LinkRecords {
 
   /** Appends a record. */
   add(slot: number, idHi: number, idLo: number, parentHi: number, parentLo: number, flags: number,
-    local: number, localService: number, remoteService: number, timestamp: number): void {
+    local: number, remoteService: number, timestamp: number): void {
     const n = this.count;
     if (n === this.times.length) {
       const ints = new Int32Array(this.ints.length * 2);
@@ -59,7 +59,6 @@ export class LinkRecords {
     a[o + PARENT_LO] = parentLo;
     a[o + FLAGS] = flags;
     a[o + LOCAL] = local;
-    a[o + LOCAL_SERVICE] = localService;
     a[o + REMOTE_SERVICE] = remoteService;
     this.times[n] = timestamp;
     this.count = n + 1;

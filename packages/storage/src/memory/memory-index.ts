@@ -297,7 +297,7 @@ export class MemoryIndex {
       ord - this.blockStart(this.blockOf(ord)), hexWord(packed, 2), hexWord(packed, 10),
       parent ? hexWord(packed, 21) : 0, parent ? hexWord(packed, 29) : 0, b.times[i * 4 + 2] as number,
       local < 0 ? block.records.inlineEndpoint(this.packer.packedLocalEndpoint(packed) as Endpoint) : local,
-      this.linkName(service), this.linkName(remote), ts === ts ? ts : 0,
+      this.linkName(remote), ts === ts ? ts : 0,
     );
     return asSent;
   }

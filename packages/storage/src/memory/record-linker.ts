@@ -1,5 +1,5 @@
 import type { DependencyLinker, Endpoint } from '@skein/model';
-import { FLAGS, ID_HI, ID_LO, LOCAL, LOCAL_SERVICE, PARENT_HI, PARENT_LO, REMOTE_SERVICE, STRIDE, type LinkRecords } from './link-records.js';
+import { FLAGS, ID_HI, ID_LO, LOCAL, PARENT_HI, PARENT_LO, REMOTE_SERVICE, STRIDE, type LinkRecords } from './link-records.js';
 import { ERROR_TAG, HAS_PARENT, KIND_SHIFT, SHARED_SPAN } from './prepared-batch.js';
 
 // One trace's dependency links from its link records, exactly as DependencyLinker.putTrace finds
@@ -32,9 +32,8 @@ let kind = new Uint8Array(0);
 let shared = new Uint8Array(0);
 let error = new Uint8Array(0);
 let ts = new Float64Array(0);
-/** Per entry: local endpoint (interned, or merged from pieces), local and remote service names. */
+/** Per entry: local endpoint (interned, the block's own, or merged from pieces; its service is the span's), remote service name. */
 const endpoint: (Endpoint | undefined)[] = [];
-const service: (string | undefined)[] = [];
 const remote: (string | undefined)[] = [];
 /** Per entry: its key in the tree's maps, and the key it has without its endpoint (see buildTree). */
 let keyOf = new Int32Array(0);
@@ -195,7 +194,6 @@ function entry(c: number, r: number, names: readonly string[]): void {
   shared[c] = (f & SHARED_SPAN) !== 0 ? 1 : 0;
   error[c] = (f & ERROR_TAG) !== 0 ? 1 : 0;
   endpoint[c] = localOf(r);
-  service[c] = names[ints[o + LOCAL_SERVICE] as number] || undefined;
   remote[c] = names[ints[o + REMOTE_SERVICE] as number] || undefined;
 }
 
@@ -211,7 +209,6 @@ function merge(c: number, r: number, names: readonly string[], times: Float64Arr
   if ((f & ERROR_TAG) !== 0) error[c] = 1;
   if (ts[c] === 0) ts[c] = times[r] as number;
   endpoint[c] = fill(endpoint[c], localOf(r));
-  service[c] ??= names[ints[o + LOCAL_SERVICE] as number] || undefined;
   remote[c] ??= names[ints[o + REMOTE_SERVICE] as number] || undefined;
 }
 
@@ -373,11 +370,16 @@ function buildTree(m: number): number {
   return tree;
 }
 
+/** The local service of entry p, as the linker reads it (an empty name is none). */
+function serviceOf(c: number): string | undefined {
+  return endpoint[c]?.serviceName || undefined;
+}
+
 /** Adds the links of entry p, as the linker's linkNode. */
 function linkNode(p: number, isRoot: boolean, children: number, m: number, linker: DependencyLinker): void {
   let k = kind[p] as number;
   if (k === CLIENT && children > 0) return;
-  const svc = service[p], rem = remote[p];
+  const svc = serviceOf(p), rem = remote[p];
   if (k === 0) {
     if (svc === undefined || rem === undefined) return;
     k = CLIENT;
@@ -398,7 +400,7 @@ function linkNode(p: number, isRoot: boolean, children: number, m: number, linke
   }
   let ancestor = up[p] as number;
   while (ancestor >= 0 && (ancestor === m || kind[ancestor] === 0)) ancestor = up[ancestor] as number;
-  const ancestorName = ancestor >= 0 ? service[ancestor] : undefined;
+  const ancestorName = ancestor >= 0 ? serviceOf(ancestor) : undefined;
   if (ancestor >= 0 && ancestorName !== undefined) {
     if (k === CLIENT && svc !== undefined && ancestorName !== svc) linker.putLink(ancestorName, svc, false);
     if (k === SERVER || parent === undefined) parent = ancestorName;
